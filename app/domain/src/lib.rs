@@ -1,0 +1,45 @@
+//! Hémicycle's domain: the pure rules shared by the server and the browser.
+//!
+//! This crate is **pure**: no IO (files, network, database), no clock and no random source — callers
+//! pass time and ids in — and no async runtime or web framework. It compiles to
+//! `wasm32-unknown-unknown`, so the browser previews diffs, merges and line numbers with the very
+//! code the server uses.
+//!
+//! - [`text`]: paragraph normalization and word-level tokens;
+//! - [`lines`]: line numbers derived from the text at a fixed width;
+//! - [`draft`]: reading an imported draft (Markdown or plain text) into sections and paragraphs;
+//! - [`diff`]: word diffs between two versions of a paragraph;
+//! - [`merge`]: three-way merge to rebase an amendment onto the current text;
+//! - [`calendar`]: dates for people, in French and English;
+//! - [`motion`]: the motion's phases;
+//! - [`log`]: canonical JSON and the hash chain of the append-only event log;
+//! - [`ids`]: typed ids (members, motions, sections, paragraphs, amendments, ballots) and version
+//!   numbers;
+//! - [`member`]: roles, registration statuses and the [`member::Actor`] who asks;
+//! - [`policy`]: the one authorization policy, `can(actor, action, phase)`, as data;
+//! - [`refusal`]: why a command is refused, with translation keys;
+//! - [`paragraph`]: paragraphs, sections, versions and their provenance;
+//! - [`amendment`]: amendment targets, statuses, fall reasons and rebases;
+//! - [`event`]: the events of the motion's log;
+//! - [`motion_state`]: the motion folded from its log (the reducer);
+//! - [`command`]: the commands, which check the policy and the rules and return events or a
+//!   refusal.
+
+pub mod amendment;
+pub mod calendar;
+pub mod command;
+pub mod diff;
+pub mod draft;
+pub mod event;
+pub mod ids;
+pub mod lines;
+pub mod log;
+pub mod member;
+pub mod merge;
+pub mod motion;
+pub mod motion_state;
+pub mod paragraph;
+pub mod policy;
+pub mod refusal;
+pub mod registration;
+pub mod text;

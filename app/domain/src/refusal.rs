@@ -1,0 +1,514 @@
+//! Why the domain refuses a command: one enum of facts, with a stable translation key and the
+//! placeholders the UI fills in.
+//!
+//! Owns the refusal vocabulary shared by every command and the policy. Carries no HTTP status and
+//! no sentence to parse: the API maps it, the UI translates [`Refusal::message_key`] with
+//! [`Refusal::args`]. Pure: no IO, no clock, no randomness.
+
+use serde::{Deserialize, Serialize};
+
+use crate::amendment::AmendmentStatusCode;
+use crate::ids::{AmendmentId, MemberId, ParagraphId, SectionId, VersionNumber};
+use crate::member::{MemberStatus, Role};
+use crate::motion::Phase;
+use crate::policy::Action;
+use crate::text::ParagraphTextError;
+
+/// A command refused by the domain. Each variant is a fact about the request or the motion; the
+/// `Display` text (English) is for logs, people read the translation of [`Refusal::message_key`].
+#[derive(thiserror::Error, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "refusal", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The member is not verified (pending or rejected members may only read; suspended ones
+    /// nothing).
+    #[error("member status {status:?} does not allow this")]
+    NotVerified {
+        /// Their status.
+        status: MemberStatus,
+    },
+    /// The member's role never allows this action.
+    #[error("role {role:?} cannot {action:?}")]
+    RoleCannot {
+        /// Their role.
+        role: Role,
+        /// The action asked.
+        action: Action,
+    },
+    /// The role allows the action, but not in the motion's current phase.
+    #[error("phase {phase:?} forbids {action:?}")]
+    PhaseForbids {
+        /// The motion's phase.
+        phase: Phase,
+        /// The action asked.
+        action: Action,
+    },
+    /// The motion cannot go from `from` to `to`.
+    #[error("the motion cannot go from {from:?} to {to:?}")]
+    PhaseTransitionForbidden {
+        /// The current phase.
+        from: Phase,
+        /// The phase asked.
+        to: Phase,
+    },
+    /// The text is empty once normalized.
+    #[error("the text is empty")]
+    EmptyText,
+    /// The normalized text is longer than allowed.
+    #[error("the text has {chars} characters, more than {max}")]
+    TextTooLong {
+        /// Its length in `char`s.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The proposed text changes nothing: it equals the current text (or the version it amends),
+    /// or its change is already in the current text.
+    #[error("the text is the same as the current one")]
+    SameAsCurrent,
+    /// No such paragraph in this motion.
+    #[error("paragraph {paragraph} not found")]
+    ParagraphNotFound {
+        /// The id asked.
+        paragraph: ParagraphId,
+    },
+    /// The paragraph was deleted.
+    #[error("paragraph {paragraph} was deleted")]
+    ParagraphDeleted {
+        /// The deleted paragraph.
+        paragraph: ParagraphId,
+    },
+    /// The paragraph is not in the section named with it.
+    #[error("paragraph {paragraph} is not in section {section}")]
+    ParagraphNotInSection {
+        /// The paragraph.
+        paragraph: ParagraphId,
+        /// The section named.
+        section: SectionId,
+    },
+    /// The paragraph has no such version.
+    #[error("paragraph {paragraph} has no version {version}")]
+    VersionNotFound {
+        /// The paragraph.
+        paragraph: ParagraphId,
+        /// The version asked.
+        version: VersionNumber,
+    },
+    /// No such section in this motion.
+    #[error("section {section} not found")]
+    SectionNotFound {
+        /// The id asked.
+        section: SectionId,
+    },
+    /// No such amendment in this motion.
+    #[error("amendment {amendment} not found")]
+    AmendmentNotFound {
+        /// The id asked.
+        amendment: AmendmentId,
+    },
+    /// The id given for a new amendment is already used (a store bug or a replayed command).
+    #[error("amendment id {amendment} is already used")]
+    AmendmentIdTaken {
+        /// The id given.
+        amendment: AmendmentId,
+    },
+    /// The id given for a new paragraph is already used.
+    #[error("paragraph id {paragraph} is already used")]
+    ParagraphIdTaken {
+        /// The id given.
+        paragraph: ParagraphId,
+    },
+    /// Adopting an insertion needs the id of the paragraph to create, and none was given.
+    #[error("adopting an insertion needs a new paragraph id")]
+    NewParagraphIdRequired,
+    /// Only the amendment's author may do this.
+    #[error("only the author of amendment {amendment} may do this")]
+    NotTheAuthor {
+        /// The amendment.
+        amendment: AmendmentId,
+    },
+    /// The member already co-signed the amendment.
+    #[error("member {member} already co-signed amendment {amendment}")]
+    AlreadyCoSigned {
+        /// The amendment.
+        amendment: AmendmentId,
+        /// The member.
+        member: MemberId,
+    },
+    /// The author cannot co-sign their own amendment.
+    #[error("the author cannot co-sign amendment {amendment}")]
+    AuthorCannotCoSign {
+        /// The amendment.
+        amendment: AmendmentId,
+    },
+    /// The amendment has fewer co-signatories than the motion requires.
+    #[error("{have} co-signatories, {need} needed")]
+    NotEnoughCoSignatories {
+        /// How many it has.
+        have: u32,
+        /// How many the motion requires.
+        need: u32,
+    },
+    /// The amendment's status forbids the action.
+    #[error("amendment {amendment} is {status:?}, which forbids {action:?}")]
+    StatusForbids {
+        /// The amendment.
+        amendment: AmendmentId,
+        /// Its status.
+        status: AmendmentStatusCode,
+        /// The action asked.
+        action: Action,
+    },
+    /// A reason is mandatory (inadmissibility, editorial fix) and none was given.
+    #[error("a reason is required")]
+    ReasonRequired,
+    /// The amendment is in conflict with the current text; resolve it first.
+    #[error("amendment {amendment} has an unresolved conflict")]
+    ConflictUnresolved {
+        /// The amendment.
+        amendment: AmendmentId,
+    },
+    /// The amendment has no conflict to resolve.
+    #[error("amendment {amendment} has no conflict")]
+    NoConflict {
+        /// The amendment.
+        amendment: AmendmentId,
+    },
+    /// The text changed since the version the person saw: reload and retry.
+    #[error("version {expected} was expected, the current one is {current}")]
+    StaleVersion {
+        /// The version the person saw.
+        expected: VersionNumber,
+        /// The current version.
+        current: VersionNumber,
+    },
+}
+
+/// Every translation key of [`Refusal::message_key`], once each.
+pub const MESSAGE_KEYS: &[&str] = &[
+    "refusal.not_verified",
+    "refusal.role_cannot",
+    "refusal.phase_forbids",
+    "refusal.phase_transition_forbidden",
+    "refusal.empty_text",
+    "refusal.text_too_long",
+    "refusal.same_as_current",
+    "refusal.paragraph_not_found",
+    "refusal.paragraph_deleted",
+    "refusal.paragraph_not_in_section",
+    "refusal.version_not_found",
+    "refusal.section_not_found",
+    "refusal.amendment_not_found",
+    "refusal.amendment_id_taken",
+    "refusal.paragraph_id_taken",
+    "refusal.new_paragraph_id_required",
+    "refusal.not_the_author",
+    "refusal.already_co_signed",
+    "refusal.author_cannot_co_sign",
+    "refusal.not_enough_co_signatories",
+    "refusal.status_forbids",
+    "refusal.reason_required",
+    "refusal.conflict_unresolved",
+    "refusal.no_conflict",
+    "refusal.stale_version",
+];
+
+impl Refusal {
+    /// The stable translation key of this refusal (`"refusal.phase_forbids"`…), one of
+    /// [`MESSAGE_KEYS`].
+    #[must_use]
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Refusal::NotVerified { .. } => "refusal.not_verified",
+            Refusal::RoleCannot { .. } => "refusal.role_cannot",
+            Refusal::PhaseForbids { .. } => "refusal.phase_forbids",
+            Refusal::PhaseTransitionForbidden { .. } => "refusal.phase_transition_forbidden",
+            Refusal::EmptyText => "refusal.empty_text",
+            Refusal::TextTooLong { .. } => "refusal.text_too_long",
+            Refusal::SameAsCurrent => "refusal.same_as_current",
+            Refusal::ParagraphNotFound { .. } => "refusal.paragraph_not_found",
+            Refusal::ParagraphDeleted { .. } => "refusal.paragraph_deleted",
+            Refusal::ParagraphNotInSection { .. } => "refusal.paragraph_not_in_section",
+            Refusal::VersionNotFound { .. } => "refusal.version_not_found",
+            Refusal::SectionNotFound { .. } => "refusal.section_not_found",
+            Refusal::AmendmentNotFound { .. } => "refusal.amendment_not_found",
+            Refusal::AmendmentIdTaken { .. } => "refusal.amendment_id_taken",
+            Refusal::ParagraphIdTaken { .. } => "refusal.paragraph_id_taken",
+            Refusal::NewParagraphIdRequired => "refusal.new_paragraph_id_required",
+            Refusal::NotTheAuthor { .. } => "refusal.not_the_author",
+            Refusal::AlreadyCoSigned { .. } => "refusal.already_co_signed",
+            Refusal::AuthorCannotCoSign { .. } => "refusal.author_cannot_co_sign",
+            Refusal::NotEnoughCoSignatories { .. } => "refusal.not_enough_co_signatories",
+            Refusal::StatusForbids { .. } => "refusal.status_forbids",
+            Refusal::ReasonRequired => "refusal.reason_required",
+            Refusal::ConflictUnresolved { .. } => "refusal.conflict_unresolved",
+            Refusal::NoConflict { .. } => "refusal.no_conflict",
+            Refusal::StaleVersion { .. } => "refusal.stale_version",
+        }
+    }
+
+    /// The placeholders of the translated message, by name, as strings (codes for enums, decimal
+    /// for numbers and ids). Empty for refusals without details.
+    #[must_use]
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        let id = |name, value: &dyn std::fmt::Display| (name, value.to_string());
+        match self {
+            Refusal::NotVerified { status } => vec![("status", status.code().to_owned())],
+            Refusal::RoleCannot { role, action } => vec![
+                ("role", role.code().to_owned()),
+                ("action", action.code().to_owned()),
+            ],
+            Refusal::PhaseForbids { phase, action } => vec![
+                ("phase", phase.code().to_owned()),
+                ("action", action.code().to_owned()),
+            ],
+            Refusal::PhaseTransitionForbidden { from, to } => vec![
+                ("from", from.code().to_owned()),
+                ("to", to.code().to_owned()),
+            ],
+            Refusal::EmptyText
+            | Refusal::SameAsCurrent
+            | Refusal::NewParagraphIdRequired
+            | Refusal::ReasonRequired => Vec::new(),
+            Refusal::TextTooLong { chars, max } => vec![id("chars", chars), id("max", max)],
+            Refusal::ParagraphNotFound { paragraph }
+            | Refusal::ParagraphDeleted { paragraph }
+            | Refusal::ParagraphIdTaken { paragraph } => vec![id("paragraph", paragraph)],
+            Refusal::ParagraphNotInSection { paragraph, section } => {
+                vec![id("paragraph", paragraph), id("section", section)]
+            }
+            Refusal::VersionNotFound { paragraph, version } => {
+                vec![id("paragraph", paragraph), id("version", version)]
+            }
+            Refusal::SectionNotFound { section } => vec![id("section", section)],
+            Refusal::AmendmentNotFound { amendment }
+            | Refusal::AmendmentIdTaken { amendment }
+            | Refusal::NotTheAuthor { amendment }
+            | Refusal::AuthorCannotCoSign { amendment }
+            | Refusal::ConflictUnresolved { amendment }
+            | Refusal::NoConflict { amendment } => vec![id("amendment", amendment)],
+            Refusal::AlreadyCoSigned { amendment, member } => {
+                vec![id("amendment", amendment), id("member", member)]
+            }
+            Refusal::NotEnoughCoSignatories { have, need } => {
+                vec![id("have", have), id("need", need)]
+            }
+            Refusal::StatusForbids {
+                amendment,
+                status,
+                action,
+            } => vec![
+                id("amendment", amendment),
+                ("status", status.code().to_owned()),
+                ("action", action.code().to_owned()),
+            ],
+            Refusal::StaleVersion { expected, current } => {
+                vec![id("expected", expected), id("current", current)]
+            }
+        }
+    }
+}
+
+impl From<ParagraphTextError> for Refusal {
+    fn from(error: ParagraphTextError) -> Self {
+        match error {
+            ParagraphTextError::Empty => Refusal::EmptyText,
+            ParagraphTextError::TooLong { chars, max } => Refusal::TextTooLong { chars, max },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// One refusal of each variant. The exhaustive match below stops compiling when a variant is
+    /// added, so that this list (and the keys) are updated.
+    fn one_of_each() -> Vec<Refusal> {
+        let all = vec![
+            Refusal::NotVerified {
+                status: MemberStatus::Pending,
+            },
+            Refusal::RoleCannot {
+                role: Role::Observer,
+                action: Action::Vote,
+            },
+            Refusal::PhaseForbids {
+                phase: Phase::Draft,
+                action: Action::FileAmendment,
+            },
+            Refusal::PhaseTransitionForbidden {
+                from: Phase::Session,
+                to: Phase::Draft,
+            },
+            Refusal::EmptyText,
+            Refusal::TextTooLong {
+                chars: 5001,
+                max: 5000,
+            },
+            Refusal::SameAsCurrent,
+            Refusal::ParagraphNotFound {
+                paragraph: ParagraphId(1),
+            },
+            Refusal::ParagraphDeleted {
+                paragraph: ParagraphId(1),
+            },
+            Refusal::ParagraphNotInSection {
+                paragraph: ParagraphId(1),
+                section: SectionId(2),
+            },
+            Refusal::VersionNotFound {
+                paragraph: ParagraphId(1),
+                version: VersionNumber(9),
+            },
+            Refusal::SectionNotFound {
+                section: SectionId(2),
+            },
+            Refusal::AmendmentNotFound {
+                amendment: AmendmentId(3),
+            },
+            Refusal::AmendmentIdTaken {
+                amendment: AmendmentId(3),
+            },
+            Refusal::ParagraphIdTaken {
+                paragraph: ParagraphId(1),
+            },
+            Refusal::NewParagraphIdRequired,
+            Refusal::NotTheAuthor {
+                amendment: AmendmentId(3),
+            },
+            Refusal::AlreadyCoSigned {
+                amendment: AmendmentId(3),
+                member: MemberId(4),
+            },
+            Refusal::AuthorCannotCoSign {
+                amendment: AmendmentId(3),
+            },
+            Refusal::NotEnoughCoSignatories { have: 1, need: 2 },
+            Refusal::StatusForbids {
+                amendment: AmendmentId(3),
+                status: AmendmentStatusCode::Withdrawn,
+                action: Action::CoSignAmendment,
+            },
+            Refusal::ReasonRequired,
+            Refusal::ConflictUnresolved {
+                amendment: AmendmentId(3),
+            },
+            Refusal::NoConflict {
+                amendment: AmendmentId(3),
+            },
+            Refusal::StaleVersion {
+                expected: VersionNumber(1),
+                current: VersionNumber(2),
+            },
+        ];
+        for refusal in &all {
+            match refusal {
+                Refusal::NotVerified { .. }
+                | Refusal::RoleCannot { .. }
+                | Refusal::PhaseForbids { .. }
+                | Refusal::PhaseTransitionForbidden { .. }
+                | Refusal::EmptyText
+                | Refusal::TextTooLong { .. }
+                | Refusal::SameAsCurrent
+                | Refusal::ParagraphNotFound { .. }
+                | Refusal::ParagraphDeleted { .. }
+                | Refusal::ParagraphNotInSection { .. }
+                | Refusal::VersionNotFound { .. }
+                | Refusal::SectionNotFound { .. }
+                | Refusal::AmendmentNotFound { .. }
+                | Refusal::AmendmentIdTaken { .. }
+                | Refusal::ParagraphIdTaken { .. }
+                | Refusal::NewParagraphIdRequired
+                | Refusal::NotTheAuthor { .. }
+                | Refusal::AlreadyCoSigned { .. }
+                | Refusal::AuthorCannotCoSign { .. }
+                | Refusal::NotEnoughCoSignatories { .. }
+                | Refusal::StatusForbids { .. }
+                | Refusal::ReasonRequired
+                | Refusal::ConflictUnresolved { .. }
+                | Refusal::NoConflict { .. }
+                | Refusal::StaleVersion { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_refusal_has_its_own_listed_message_key() {
+        let refusals = one_of_each();
+        let keys: Vec<&str> = refusals.iter().map(Refusal::message_key).collect();
+        assert_eq!(
+            keys, MESSAGE_KEYS,
+            "one key per variant, in declaration order"
+        );
+        let unique: BTreeSet<&str> = keys.iter().copied().collect();
+        assert_eq!(unique.len(), MESSAGE_KEYS.len());
+    }
+
+    #[test]
+    fn message_keys_are_the_serialized_variant_names() {
+        for refusal in one_of_each() {
+            let json = serde_json::to_value(&refusal).ok();
+            let name = json
+                .as_ref()
+                .and_then(|j| j.get("refusal"))
+                .and_then(|n| n.as_str())
+                .map(|n| format!("refusal.{n}"));
+            assert_eq!(name.as_deref(), Some(refusal.message_key()));
+        }
+    }
+
+    #[test]
+    fn refusals_round_trip_through_json() {
+        for refusal in one_of_each() {
+            let json = serde_json::to_string(&refusal).unwrap_or_default();
+            assert_eq!(serde_json::from_str::<Refusal>(&json).ok(), Some(refusal));
+        }
+    }
+
+    #[test]
+    fn args_give_codes_and_numbers_for_the_placeholders() {
+        let cases = [
+            (
+                Refusal::PhaseForbids {
+                    phase: Phase::Session,
+                    action: Action::FileAmendment,
+                },
+                vec![("phase", "session"), ("action", "file_amendment")],
+            ),
+            (
+                Refusal::NotEnoughCoSignatories { have: 1, need: 3 },
+                vec![("have", "1"), ("need", "3")],
+            ),
+            (
+                Refusal::StatusForbids {
+                    amendment: AmendmentId(12),
+                    status: AmendmentStatusCode::Adopted,
+                    action: Action::WithdrawAmendment,
+                },
+                vec![
+                    ("amendment", "12"),
+                    ("status", "adopted"),
+                    ("action", "withdraw_amendment"),
+                ],
+            ),
+            (Refusal::EmptyText, vec![]),
+        ];
+        for (refusal, expected) in cases {
+            let args = refusal.args();
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            assert_eq!(args, expected, "{refusal:?}");
+        }
+    }
+
+    #[test]
+    fn paragraph_text_errors_become_refusals() {
+        assert_eq!(Refusal::from(ParagraphTextError::Empty), Refusal::EmptyText);
+        assert_eq!(
+            Refusal::from(ParagraphTextError::TooLong { chars: 9, max: 5 }),
+            Refusal::TextTooLong { chars: 9, max: 5 }
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! Server functions (thin: who asks → load → domain → store → publish), their DTOs and the one error type
+//! that crosses the wire. Server-only code is reached through `crate::ssr` inside function bodies.
+
+pub mod amendments;
+pub mod dto;
+pub mod error;
+pub mod members;
+pub mod motions;
+
+pub use amendments::*;
+pub use dto::*;
+pub use error::ApiError;
+pub use members::*;
+pub use motions::*;

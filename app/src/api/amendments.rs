@@ -1,0 +1,582 @@
+//! Amendments and paragraph histories: the server functions of co-writing (file, co-sign, withdraw,
+//! admissibility, adoption by hand, editorial fixes, phases, conflicts) and the reads the pages need.
+//!
+//! Thin: who asks → `store::commands::execute` (load, replay, domain command, log + tables in one transaction)
+//! → answer. The rules are in `domain::command`; nothing here decides.
+
+#![allow(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field; `#[server]` copies no attribute onto the client stub it generates"
+)]
+
+use domain::{
+    amendment::{AmendmentStatusCode, FallReason},
+    diff::Change,
+    ids::AmendmentId,
+    motion::Phase,
+    policy::Action,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+
+/// Where a paragraph stands in the current text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceView {
+    /// The paragraph's stable id.
+    pub paragraph_id: i32,
+    /// 1-based position among the live paragraphs ("Paragraphe 4").
+    pub ordinal: usize,
+    /// First line number.
+    pub first_line: u32,
+    /// Last line number.
+    pub last_line: u32,
+}
+
+/// A co-signatory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CosignerView {
+    /// The member.
+    pub member_id: i32,
+    /// Their name.
+    pub name: String,
+}
+
+/// An amendment as the lists show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendmentView {
+    /// Stable id.
+    pub id: i32,
+    /// "Amendement n° N".
+    pub number: u32,
+    /// The author.
+    pub author_id: i32,
+    /// The author's name.
+    pub author_name: String,
+    /// `replace`, `delete` or `insert`.
+    pub kind: String,
+    /// The replaced or deleted paragraph's place in the current text (`None` if deleted since, or an insertion).
+    pub target: Option<PlaceView>,
+    /// The replaced or deleted paragraph.
+    pub paragraph_id: Option<i32>,
+    /// For an insertion: its section.
+    pub section_id: Option<i32>,
+    /// For an insertion: the section's title.
+    pub section_title: Option<String>,
+    /// For an insertion: the paragraph it follows (`None`: first of its section).
+    pub after: Option<PlaceView>,
+    /// The version the author saw.
+    pub base_version: Option<u32>,
+    /// The version its text now applies to (differs from `base_version` once rebased).
+    pub applies_to: Option<u32>,
+    /// The paragraph's current version.
+    pub current_version: Option<u32>,
+    /// The text it would give the paragraph now (`None` for a deletion or while in conflict).
+    pub proposed_text: Option<String>,
+    /// The text as its author wrote it.
+    pub author_text: Option<String>,
+    /// Word diff from the text it applies to, to the text it proposes.
+    pub diff: Vec<Change>,
+    /// The rationale.
+    pub rationale: String,
+    /// Co-signatories, in signing order.
+    pub cosigners: Vec<CosignerView>,
+    /// Co-signatories needed before it can be declared admissible.
+    pub min_cosigners: u32,
+    /// Its status.
+    pub status: AmendmentStatusCode,
+    /// Why it was declared inadmissible.
+    pub status_reason: Option<String>,
+    /// Why it fell.
+    pub fall_reason: Option<FallReason>,
+    /// Rebased onto a newer version of its paragraph.
+    pub rebased: bool,
+    /// Waiting for a person to resolve overlapping edits.
+    pub conflicted: bool,
+    /// When it was filed (ms since the epoch).
+    pub created_at: i64,
+}
+
+/// Why a version exists, with what people need to read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProvenanceView {
+    /// The draft's text.
+    Initial,
+    /// An amendment adopted (by a ballot when `ballot_id` is set).
+    Amendment {
+        /// The amendment.
+        amendment_id: i32,
+        /// Its number.
+        number: Option<u32>,
+        /// Its author.
+        author_name: Option<String>,
+        /// The ballot, if any.
+        ballot_id: Option<i32>,
+    },
+    /// An editorial fix, with the organizer's reason.
+    EditorialFix {
+        /// Why.
+        reason: String,
+    },
+    /// An edit of the draft.
+    DraftEdit,
+}
+
+/// One version of a paragraph.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    /// Its number, from 1.
+    pub number: u32,
+    /// Its text.
+    pub text: String,
+    /// Diff from the previous version (`None` for the first).
+    pub diff: Option<Vec<Change>>,
+    /// Why it exists.
+    pub provenance: ProvenanceView,
+    /// Who recorded it (the organizer who adopted or fixed), if known.
+    pub actor_name: Option<String>,
+    /// When (ms since the epoch), from the log.
+    pub occurred_at: Option<i64>,
+}
+
+/// A paragraph with its whole history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParagraphHistoryView {
+    /// Its motion.
+    pub motion_id: i32,
+    /// The motion's title.
+    pub motion_title: String,
+    /// The motion's phase.
+    pub phase: Phase,
+    /// The paragraph's stable id.
+    pub paragraph_id: i32,
+    /// Its section.
+    pub section_id: i32,
+    /// Its place in the current text (`None` once deleted).
+    pub place: Option<PlaceView>,
+    /// Its current version.
+    pub current_version: u32,
+    /// Its current text.
+    pub current_text: String,
+    /// Whether an adopted amendment deleted it.
+    pub deleted: bool,
+    /// Every version, oldest first.
+    pub versions: Vec<VersionView>,
+}
+
+/// What the signed-in member may do on a motion now (the UI hides the rest; the server checks again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewerPermissions {
+    /// The member, `None` for a visitor.
+    pub member_id: Option<i32>,
+    /// The motion's phase.
+    pub phase: Phase,
+    /// The actions the policy allows in this phase.
+    pub actions: Vec<Action>,
+    /// The phases the motion may move to, if the member may change phases.
+    pub phase_targets: Vec<Phase>,
+}
+
+impl ViewerPermissions {
+    /// Whether `action` is allowed.
+    #[must_use]
+    pub fn allows(&self, action: Action) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+/// The answer to a filing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiledAmendment {
+    /// The new amendment's id.
+    pub id: AmendmentId,
+    /// Its number ("Amendement n° N").
+    pub number: u32,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use domain::{event::MotionEvent, member::Actor, motion_state::MotionState, refusal::Refusal};
+
+    use crate::{
+        api::ApiError,
+        ssr::{
+            identity::require_viewer,
+            now_millis,
+            state::AppState,
+            store::commands::{self, CommandOutcome, NewIds},
+        },
+    };
+
+    /// Runs a domain command for the signed-in member through the one command path.
+    pub async fn run(
+        motion_id: i32,
+        operation: &'static str,
+        decide: impl Fn(&MotionState, &Actor, NewIds) -> Result<Vec<MotionEvent>, Refusal>,
+    ) -> Result<CommandOutcome, ApiError> {
+        let state = AppState::from_context()?;
+        let viewer = require_viewer()?;
+        let actor = viewer.actor();
+        commands::execute(
+            &state.db,
+            motion_id,
+            Some(viewer.member_id),
+            now_millis(),
+            |motion, ids| decide(motion, &actor, ids),
+        )
+        .await
+        .map_err(|err| err.into_api(operation))
+    }
+}
+
+/// Files an amendment: `kind` is `replace` (needs `paragraph_id`, `base_version`, `text`), `delete` (needs
+/// `paragraph_id`, `base_version`) or `insert` (needs `section_id`, `text`; `after_paragraph_id` absent means
+/// first of the section). Texts are kept literally (normalized whitespace, NFC), never interpreted.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden` (not a verified delegate); `BadRequest` for a missing field or an unknown
+/// kind; `Refused` with the domain's refusal (phase, empty, identical, too long, unknown paragraph…).
+#[server(prefix = "/api/fn", endpoint = "file_amendment")]
+pub async fn file_amendment(
+    motion_id: i32,
+    kind: String,
+    paragraph_id: Option<i32>,
+    base_version: Option<u32>,
+    section_id: Option<i32>,
+    after_paragraph_id: Option<i32>,
+    text: Option<String>,
+    rationale: Option<String>,
+) -> Result<FiledAmendment, ApiError> {
+    super::error::with_status(
+        async move {
+            use domain::{
+                amendment::{AmendmentDraft, AmendmentTarget},
+                event::MotionEvent,
+                ids::{ParagraphId, SectionId, VersionNumber},
+            };
+            let missing = |field: &str| ApiError::BadRequest(field.to_owned());
+            let target = match kind.as_str() {
+                "replace" => AmendmentTarget::Replace {
+                    paragraph: ParagraphId(paragraph_id.ok_or_else(|| missing("paragraph_id"))?),
+                    base_version: VersionNumber(
+                        base_version.ok_or_else(|| missing("base_version"))?,
+                    ),
+                    text: text.unwrap_or_default(),
+                },
+                "delete" => AmendmentTarget::Delete {
+                    paragraph: ParagraphId(paragraph_id.ok_or_else(|| missing("paragraph_id"))?),
+                    base_version: VersionNumber(
+                        base_version.ok_or_else(|| missing("base_version"))?,
+                    ),
+                },
+                "insert" => AmendmentTarget::InsertAfter {
+                    section: SectionId(section_id.ok_or_else(|| missing("section_id"))?),
+                    after: after_paragraph_id.map(ParagraphId),
+                    text: text.unwrap_or_default(),
+                },
+                _ => return Err(missing("kind")),
+            };
+            let draft = AmendmentDraft {
+                target,
+                rationale: rationale.unwrap_or_default(),
+            };
+            let outcome = server::run(motion_id, "file_amendment", |motion, actor, ids| {
+                domain::command::file_amendment(motion, actor, draft.clone(), ids.amendment)
+            })
+            .await?;
+            outcome
+                .events
+                .iter()
+                .find_map(|(_, event)| match event {
+                    MotionEvent::AmendmentFiled {
+                        amendment, number, ..
+                    } => Some(FiledAmendment {
+                        id: *amendment,
+                        number: *number,
+                    }),
+                    _ => None,
+                })
+                .ok_or(ApiError::Conflict)
+        }
+        .await,
+    )
+}
+
+/// Co-signs another member's filed amendment.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (author, already co-signed, status, phase, unknown amendment).
+#[server(prefix = "/api/fn", endpoint = "co_sign_amendment")]
+pub async fn co_sign_amendment(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            server::run(motion_id, "co_sign_amendment", |motion, actor, _| {
+                domain::command::co_sign_amendment(motion, actor, AmendmentId(amendment_id))
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Withdraws one's own pending amendment.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (not the author, status, phase, unknown amendment).
+#[server(prefix = "/api/fn", endpoint = "withdraw_amendment")]
+pub async fn withdraw_amendment(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            server::run(motion_id, "withdraw_amendment", |motion, actor, _| {
+                domain::command::withdraw_amendment(motion, actor, AmendmentId(amendment_id))
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Declares a filed amendment admissible (organizers), once it has enough co-signatories.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (co-signatories missing, status, phase, unknown amendment).
+#[server(prefix = "/api/fn", endpoint = "declare_admissible")]
+pub async fn declare_admissible(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            server::run(motion_id, "declare_admissible", |motion, actor, _| {
+                domain::command::declare_admissible(motion, actor, AmendmentId(amendment_id))
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Declares a pending amendment inadmissible (organizers), with a reason.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (reason required or too long, status, phase, unknown amendment).
+#[server(prefix = "/api/fn", endpoint = "declare_inadmissible")]
+pub async fn declare_inadmissible(
+    motion_id: i32,
+    amendment_id: i32,
+    reason: String,
+) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            server::run(motion_id, "declare_inadmissible", |motion, actor, _| {
+                domain::command::declare_inadmissible(
+                    motion,
+                    actor,
+                    AmendmentId(amendment_id),
+                    &reason,
+                )
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Adopts an admissible amendment by hand (organizers) and merges it into the text: new version with its
+/// provenance, competing amendments rebased, in conflict or fallen.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (status, unresolved conflict, phase, unknown amendment).
+#[server(prefix = "/api/fn", endpoint = "adopt_amendment")]
+pub async fn adopt_amendment(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            server::run(motion_id, "adopt_amendment", |motion, actor, ids| {
+                domain::command::adopt_amendment(
+                    motion,
+                    actor,
+                    AmendmentId(amendment_id),
+                    None,
+                    Some(ids.paragraph),
+                )
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Rejects an admissible amendment by hand (organizers).
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (status, phase, unknown amendment).
+#[server(prefix = "/api/fn", endpoint = "reject_amendment")]
+pub async fn reject_amendment(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            server::run(motion_id, "reject_amendment", |motion, actor, _| {
+                domain::command::reject_amendment(motion, actor, AmendmentId(amendment_id), None)
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Fixes a paragraph's wording (organizers) with a mandatory reason; `seen_version` is the version edited.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (reason, stale version, empty, identical, too long, phase).
+#[server(prefix = "/api/fn", endpoint = "editorial_fix")]
+pub async fn editorial_fix(
+    motion_id: i32,
+    paragraph_id: i32,
+    seen_version: u32,
+    text: String,
+    reason: String,
+) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            use domain::ids::{ParagraphId, VersionNumber};
+            server::run(motion_id, "editorial_fix", |motion, actor, _| {
+                domain::command::editorial_fix(
+                    motion,
+                    actor,
+                    ParagraphId(paragraph_id),
+                    VersionNumber(seen_version),
+                    &text,
+                    &reason,
+                )
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Moves the motion to phase `to` (a phase code: `draft`, `amending`, `session`, `adopted`, `closed`).
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `BadRequest` for an unknown code; `Refused` (transition not allowed).
+#[server(prefix = "/api/fn", endpoint = "change_phase")]
+pub async fn change_phase(motion_id: i32, to: String) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            let to = Phase::from_code(&to).ok_or_else(|| ApiError::BadRequest("to".into()))?;
+            server::run(motion_id, "change_phase", |motion, actor, _| {
+                domain::command::change_phase(motion, actor, to)
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Resolves a stale amendment's conflict (its author or an organizer): `text` applies to the current version.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (no conflict, not the author, text, status, phase).
+#[server(prefix = "/api/fn", endpoint = "resolve_conflict")]
+pub async fn resolve_conflict(
+    motion_id: i32,
+    amendment_id: i32,
+    text: String,
+) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            server::run(motion_id, "resolve_conflict", |motion, actor, _| {
+                domain::command::resolve_conflict(motion, actor, AmendmentId(amendment_id), &text)
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
+/// Every amendment of a motion, by number (public, like the motion).
+///
+/// # Errors
+/// `NotFound` for an unknown motion; `Internal` when the database fails.
+#[server(prefix = "/api/fn", endpoint = "list_amendments")]
+pub async fn list_amendments(motion_id: i32) -> Result<Vec<AmendmentView>, ApiError> {
+    super::error::with_status(
+        async move {
+            let state = crate::ssr::state::AppState::from_context()?;
+            crate::ssr::store::amendments::list(&state.db, motion_id)
+                .await
+                .map_err(|e| e.into_api("list_amendments"))
+        }
+        .await,
+    )
+}
+
+/// A paragraph's every version with diffs and provenance (public, like the motion).
+///
+/// # Errors
+/// `NotFound` for an unknown paragraph; `Internal` when the database fails.
+#[server(prefix = "/api/fn", endpoint = "paragraph_history")]
+pub async fn paragraph_history(paragraph_id: i32) -> Result<ParagraphHistoryView, ApiError> {
+    super::error::with_status(
+        async move {
+            let state = crate::ssr::state::AppState::from_context()?;
+            crate::ssr::store::amendments::history(&state.db, paragraph_id)
+                .await
+                .map_err(|e| e.into_api("paragraph_history"))
+        }
+        .await,
+    )
+}
+
+/// What the signed-in member may do on the motion now (a visitor: nothing but read).
+///
+/// # Errors
+/// `NotFound` for an unknown motion; `Internal` when the database fails.
+#[server(prefix = "/api/fn", endpoint = "motion_permissions")]
+pub async fn motion_permissions(motion_id: i32) -> Result<ViewerPermissions, ApiError> {
+    super::error::with_status(
+        async move {
+            use domain::{
+                command::PHASE_TRANSITIONS,
+                policy::{allowed_actions, can},
+            };
+            let state = crate::ssr::state::AppState::from_context()?;
+            let motion = crate::ssr::store::commands::load_state(&state.db, motion_id)
+                .await
+                .map_err(|e| e.into_api("motion_permissions"))?;
+            let phase = motion.phase();
+            let viewer = crate::ssr::identity::current_viewer();
+            let Some(viewer) = viewer else {
+                return Ok(ViewerPermissions {
+                    member_id: None,
+                    phase,
+                    actions: vec![Action::ReadMotion],
+                    phase_targets: Vec::new(),
+                });
+            };
+            let actor = viewer.actor();
+            let phase_targets = if can(&actor, Action::ChangePhase, phase).is_ok() {
+                PHASE_TRANSITIONS
+                    .iter()
+                    .filter(|(from, _)| *from == phase)
+                    .map(|(_, to)| *to)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok(ViewerPermissions {
+                member_id: Some(viewer.member_id),
+                phase,
+                actions: allowed_actions(&actor, phase),
+                phase_targets,
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,150 @@
+//! The one error type that crosses the wire. Internal causes never leave the server: they are logged once,
+//! with a reference the user can quote.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+use domain::{refusal::Refusal, registration::FieldProblem};
+
+use crate::i18n::{Locale, tr, tr_with};
+
+/// What a server function or JSON route can answer instead of a result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ApiError {
+    /// No session, or an expired one (HTTP 401).
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// The member may not do this, in this role or phase (HTTP 403).
+    #[error("forbidden")]
+    Forbidden,
+    /// The thing asked for does not exist, or is not visible to the member (HTTP 404).
+    #[error("not found")]
+    NotFound,
+    /// A concurrent change won (HTTP 409).
+    #[error("conflict")]
+    Conflict,
+    /// The domain refused the command; the refusal says why (HTTP 422).
+    #[error("refused: {0}")]
+    Refused(Refusal),
+    /// Some fields of a form are wrong (HTTP 422); each problem names its field.
+    #[error("invalid fields")]
+    Invalid(Vec<FieldProblem>),
+    /// Too many attempts in a short time (HTTP 429).
+    #[error("too many requests")]
+    TooManyRequests,
+    /// The request itself is malformed (HTTP 400); the detail is safe to show.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Something failed on our side (HTTP 500); `reference` is logged with the cause.
+    #[error("internal error {reference}")]
+    Internal { reference: String },
+    /// The server could not be reached or answered something unreadable (client side only).
+    #[error("unreachable: {0}")]
+    Unreachable(String),
+}
+
+impl ApiError {
+    /// The HTTP status this error maps to.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Unauthenticated => 401,
+            ApiError::Forbidden => 403,
+            ApiError::NotFound => 404,
+            ApiError::Conflict => 409,
+            ApiError::Refused(_) | ApiError::Invalid(_) => 422,
+            ApiError::TooManyRequests => 429,
+            ApiError::BadRequest(_) => 400,
+            ApiError::Internal { .. } => 500,
+            ApiError::Unreachable(_) => 503,
+        }
+    }
+
+    /// A sentence for people, in their language.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            ApiError::Unauthenticated => tr(locale, "error.unauthenticated").to_owned(),
+            ApiError::Forbidden => tr(locale, "error.forbidden").to_owned(),
+            ApiError::NotFound => tr(locale, "error.not_found").to_owned(),
+            ApiError::Conflict => tr(locale, "error.conflict").to_owned(),
+            ApiError::Refused(refusal) => {
+                let args = refusal.args();
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                tr_with(locale, refusal.message_key(), &args)
+            }
+            ApiError::Invalid(_) => tr(locale, "error.invalid").to_owned(),
+            ApiError::TooManyRequests => tr(locale, "error.too_many").to_owned(),
+            ApiError::BadRequest(_) => tr(locale, "error.bad_request").to_owned(),
+            ApiError::Internal { reference } => {
+                tr_with(locale, "error.internal", &[("ref", reference)])
+            }
+            ApiError::Unreachable(_) => tr(locale, "error.unreachable").to_owned(),
+        }
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                ApiError::BadRequest(detail)
+            }
+            ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
+                ApiError::Unreachable(detail)
+            }
+            other => ApiError::Unreachable(other.to_string()),
+        }
+    }
+}
+
+/// Sets the HTTP status of a server function's response from its error, so clients and logs see 401, 403,
+/// 404, 422… rather than a blanket 500. Wrap every server function body in it.
+pub fn with_status<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    #[cfg(feature = "ssr")]
+    if let Err(error) = &result
+        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(
+            axum::http::StatusCode::from_u16(error.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_show_the_reference_and_nothing_else() {
+        let error = ApiError::Internal {
+            reference: "E-7F3A".into(),
+        };
+        let fr = error.message(Locale::Fr);
+        assert!(fr.contains("E-7F3A"), "{fr}");
+        assert!(error.message(Locale::En).contains("E-7F3A"));
+        assert_eq!(error.status(), 500);
+    }
+
+    #[test]
+    fn every_error_has_a_french_and_an_english_message() {
+        let errors = [
+            ApiError::Unauthenticated,
+            ApiError::Forbidden,
+            ApiError::NotFound,
+            ApiError::Conflict,
+            ApiError::BadRequest("x".into()),
+            ApiError::Unreachable("x".into()),
+        ];
+        for error in errors {
+            let (fr, en) = (error.message(Locale::Fr), error.message(Locale::En));
+            assert!(!fr.starts_with("error."), "{fr}");
+            assert_ne!(fr, en);
+        }
+    }
+}

@@ -1,0 +1,598 @@
+//! Identity server functions: who am I, registration, the organizers' members page, invitations, CSV import.
+
+// Server functions take one argument per form field (that is how forms post them); the browser build's
+// generated stubs cannot carry an item-level `expect`, so the allowance is module-wide.
+#![allow(
+    clippy::too_many_arguments,
+    reason = "one argument per posted form field"
+)]
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+
+/// What the header and pages need to know about the signed-in member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewerInfo {
+    pub member_id: i32,
+    pub display_name: String,
+    /// `role.*` and `status.*` codes in the current edition, if a member of it.
+    pub role: Option<domain::member::Role>,
+    pub status: Option<domain::member::MemberStatus>,
+    pub can_manage_members: bool,
+    /// In the hall or remote, for this session.
+    pub attendance: domain::member::Attendance,
+}
+
+/// A member as the organizers' list shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRowDto {
+    pub member_id: i32,
+    pub given_name: String,
+    pub usual_name: String,
+    pub email: String,
+    pub function: String,
+    pub collectivity: String,
+    pub collectivity_code: String,
+    pub role: domain::member::Role,
+    pub status: domain::member::MemberStatus,
+    pub status_reason: Option<String>,
+    pub has_password: bool,
+}
+
+/// One checked line of a CSV import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLineView {
+    pub line: usize,
+    pub email: String,
+    pub problems: Vec<domain::registration::FieldProblem>,
+}
+
+/// What an invitation link offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub reset: bool,
+    pub role: domain::member::Role,
+    pub email: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use domain::{
+        member::Actor,
+        motion::Phase,
+        policy::{Action, can},
+        refusal::Refusal,
+    };
+
+    use crate::{
+        api::ApiError,
+        ssr::{
+            identity::{Viewer, members::current_edition_id, require_viewer},
+            state::AppState,
+        },
+    };
+
+    /// Edition-level actions (members, invitations) do not depend on a motion's phase.
+    pub fn authorize(viewer: &Viewer, action: Action) -> Result<Actor, ApiError> {
+        let actor = viewer.actor();
+        can(&actor, action, Phase::Draft).map_err(refusal_to_api)?;
+        Ok(actor)
+    }
+
+    pub fn refusal_to_api(refusal: Refusal) -> ApiError {
+        match refusal {
+            Refusal::RoleCannot { .. } | Refusal::NotVerified { .. } => ApiError::Forbidden,
+            other => ApiError::Refused(other),
+        }
+    }
+
+    pub async fn organizer(action: Action) -> Result<(AppState, Viewer, i32), ApiError> {
+        let state = AppState::from_context()?;
+        let viewer = require_viewer()?;
+        authorize(&viewer, action)?;
+        let edition = current_edition_id(&state.db)
+            .await
+            .map_err(|e| e.into_api("current_edition"))?
+            .ok_or(ApiError::NotFound)?;
+        Ok((state, viewer, edition))
+    }
+
+    /// The client's address for rate limits (the socket's, as reverse proxies are configured per site).
+    pub fn client_address() -> String {
+        leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|info| info.0.ip().to_string())
+            })
+            .unwrap_or_else(|| "unknown".to_owned())
+    }
+
+    pub fn is_manager(viewer: &Viewer) -> bool {
+        authorize(viewer, Action::ManageMembers).is_ok()
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::refusal_to_api;
+
+/// The signed-in member, or `None` for a visitor.
+///
+/// # Errors
+/// Never for a visitor; `Internal` when the state is missing.
+#[server(prefix = "/api/fn", endpoint = "get_viewer")]
+pub async fn get_viewer() -> Result<Option<ViewerInfo>, ApiError> {
+    super::error::with_status(
+        async move {
+            let viewer = crate::ssr::identity::current_viewer();
+            Ok(viewer.map(|v| ViewerInfo {
+                member_id: v.member_id,
+                display_name: format!("{} {}", v.given_name, v.usual_name),
+                role: v.membership.map(|m| m.role),
+                status: v.membership.map(|m| m.status),
+                can_manage_members: server::is_manager(&v),
+                attendance: v.attendance,
+            }))
+        }
+        .await,
+    )
+}
+
+/// Registers an elected official for the current edition, pending verification. The answer is the same
+/// whether or not the e-mail is already known (no account enumeration).
+///
+/// # Errors
+/// `Invalid` with every faulty field; `TooManyRequests` past the rate limits.
+#[server(prefix = "/api/fn", endpoint = "register")]
+pub async fn register(
+    given_name: String,
+    usual_name: String,
+    email: String,
+    phone: String,
+    function: String,
+    collectivity: String,
+    collectivity_code: String,
+) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{identity::members, now_millis, rate_limit, state::AppState};
+            use domain::{
+                member::{MemberStatus, Role},
+                registration::{RegistrationInput, check_registration},
+            };
+
+            let state = AppState::from_context()?;
+            let input = RegistrationInput {
+                given_name,
+                usual_name,
+                email,
+                phone,
+                function,
+                collectivity,
+                collectivity_code,
+            };
+            let registration = check_registration(&input).map_err(ApiError::Invalid)?;
+            let now = now_millis();
+            let email_key = format!("register:email:{}", registration.email);
+            let address_key = format!("register:ip:{}", server::client_address());
+            if !state.limiter.allow(
+                &[
+                    (&email_key, rate_limit::REGISTER_PER_EMAIL),
+                    (&address_key, rate_limit::REGISTER_PER_ADDRESS),
+                ],
+                now,
+            ) {
+                return Err(ApiError::TooManyRequests);
+            }
+            let edition = members::current_edition_id(&state.db)
+                .await
+                .map_err(|e| e.into_api("register"))?
+                .ok_or(ApiError::NotFound)?;
+            members::upsert_membership(
+                &state.db,
+                edition,
+                &registration,
+                Role::Delegate,
+                MemberStatus::Pending,
+                now,
+            )
+            .await
+            .map_err(|e| e.into_api("register"))?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The members of the current edition, pending requests first (organizers).
+///
+/// # Errors
+/// `Unauthenticated`, `Forbidden` for anyone but a verified organizer.
+#[server(prefix = "/api/fn", endpoint = "list_members")]
+pub async fn list_members() -> Result<Vec<MemberRowDto>, ApiError> {
+    super::error::with_status(
+        async move {
+            let (state, _, edition) =
+                server::organizer(domain::policy::Action::ManageMembers).await?;
+            crate::ssr::identity::members::list_members(&state.db, edition)
+                .await
+                .map_err(|e| e.into_api("list_members"))
+        }
+        .await,
+    )
+}
+
+/// Verifies, rejects (with a reason), suspends or reinstates a member. Suspending ends their sessions at once.
+///
+/// # Errors
+/// `Forbidden` for non-organizers; `Refused(ReasonRequired)` for a rejection without reason; `NotFound`.
+#[server(prefix = "/api/fn", endpoint = "set_member_status")]
+pub async fn set_member_status(
+    member_id: i32,
+    status: String,
+    reason: Option<String>,
+) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{identity::members, identity::sessions, now_millis};
+            use domain::{member::MemberStatus, refusal::Refusal};
+
+            let (state, viewer, edition) =
+                server::organizer(domain::policy::Action::ManageMembers).await?;
+            let status = MemberStatus::from_code(&status)
+                .ok_or_else(|| ApiError::BadRequest("status".into()))?;
+            let reason = reason
+                .map(|r| domain::text::normalize(&r))
+                .filter(|r| !r.is_empty());
+            if status == MemberStatus::Rejected && reason.is_none() {
+                return Err(ApiError::Refused(Refusal::ReasonRequired));
+            }
+            if member_id == viewer.member_id && status != MemberStatus::Verified {
+                // An organizer cannot lock themself out by mistake.
+                return Err(ApiError::Forbidden);
+            }
+            members::update_membership(
+                &state.db,
+                edition,
+                member_id,
+                None,
+                Some((status, reason)),
+                now_millis(),
+            )
+            .await
+            .map_err(|e| e.into_api("set_member_status"))?;
+            if matches!(status, MemberStatus::Suspended | MemberStatus::Rejected) {
+                sessions::end_all(&state.db, member_id)
+                    .await
+                    .map_err(|e| e.into_api("end_sessions"))?;
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Changes a member's role in the current edition.
+///
+/// # Errors
+/// `Forbidden` for non-organizers; `BadRequest` for an unknown role; `NotFound`.
+#[server(prefix = "/api/fn", endpoint = "set_member_role")]
+pub async fn set_member_role(member_id: i32, role: String) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{identity::members, now_millis};
+            let (state, viewer, edition) =
+                server::organizer(domain::policy::Action::ManageMembers).await?;
+            let role = domain::member::Role::from_code(&role)
+                .ok_or_else(|| ApiError::BadRequest("role".into()))?;
+            if member_id == viewer.member_id {
+                return Err(ApiError::Forbidden);
+            }
+            members::update_membership(
+                &state.db,
+                edition,
+                member_id,
+                Some(role),
+                None,
+                now_millis(),
+            )
+            .await
+            .map_err(|e| e.into_api("set_member_role"))
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+const LINK_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// Creates a single-use invitation link (7 days) for a role; returns the URL to pass on.
+///
+/// # Errors
+/// `Forbidden` for non-organizers; `BadRequest` for an unknown role.
+#[server(prefix = "/api/fn", endpoint = "create_invitation")]
+pub async fn create_invitation(role: String, email: Option<String>) -> Result<String, ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{identity::members, now_millis};
+            let (state, viewer, edition) =
+                server::organizer(domain::policy::Action::CreateInvitation).await?;
+            let role = domain::member::Role::from_code(&role)
+                .ok_or_else(|| ApiError::BadRequest("role".into()))?;
+            let email = email
+                .map(|e| e.trim().to_lowercase())
+                .filter(|e| !e.is_empty());
+            let token = members::create_invitation(
+                &state.db,
+                edition,
+                members::InvitationPurpose::Join,
+                role,
+                email,
+                None,
+                Some(viewer.member_id),
+                now_millis(),
+                LINK_TTL_MS,
+            )
+            .await
+            .map_err(|e| e.into_api("create_invitation"))?;
+            Ok(format!("{}/invitation/{token}", state.config.public_url()))
+        }
+        .await,
+    )
+}
+
+/// Creates a single-use link for a member to choose a new password (no e-mail server needed).
+///
+/// # Errors
+/// `Forbidden` for non-organizers; `NotFound`.
+#[server(prefix = "/api/fn", endpoint = "create_password_reset")]
+pub async fn create_password_reset(member_id: i32) -> Result<String, ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{identity::members, now_millis};
+            let (state, viewer, edition) =
+                server::organizer(domain::policy::Action::ManageMembers).await?;
+            let rows = members::list_members(&state.db, edition)
+                .await
+                .map_err(|e| e.into_api("reset"))?;
+            let row = rows
+                .into_iter()
+                .find(|r| r.member_id == member_id)
+                .ok_or(ApiError::NotFound)?;
+            let token = members::create_invitation(
+                &state.db,
+                edition,
+                members::InvitationPurpose::ResetPassword,
+                row.role,
+                Some(row.email),
+                Some(member_id),
+                Some(viewer.member_id),
+                now_millis(),
+                LINK_TTL_MS,
+            )
+            .await
+            .map_err(|e| e.into_api("create_password_reset"))?;
+            Ok(format!("{}/invitation/{token}", state.config.public_url()))
+        }
+        .await,
+    )
+}
+
+/// Checks a CSV delegate list without importing anything: one entry per line with its problems.
+///
+/// # Errors
+/// `Forbidden` for non-organizers; `BadRequest` when the file itself cannot be read.
+#[server(prefix = "/api/fn", endpoint = "preview_import")]
+pub async fn preview_import(csv: String) -> Result<Vec<ImportLineView>, ApiError> {
+    super::error::with_status(
+        async move {
+            server::organizer(domain::policy::Action::ImportMembers).await?;
+            let lines = crate::ssr::identity::members::parse_member_csv(&csv)
+                .map_err(ApiError::BadRequest)?;
+            Ok(lines
+                .into_iter()
+                .map(|l| ImportLineView {
+                    line: l.line,
+                    email: l.email,
+                    problems: l.result.err().unwrap_or_default(),
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Imports the valid lines of a CSV delegate list (the organizer confirmed after the preview). Importing
+/// the same file again changes nothing.
+///
+/// # Errors
+/// `Forbidden` for non-organizers; `BadRequest` when the file cannot be read.
+#[server(prefix = "/api/fn", endpoint = "confirm_import")]
+pub async fn confirm_import(csv: String) -> Result<(usize, usize), ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{identity::members, now_millis};
+            let (state, _, edition) =
+                server::organizer(domain::policy::Action::ImportMembers).await?;
+            let lines = members::parse_member_csv(&csv).map_err(ApiError::BadRequest)?;
+            let report = members::import_members(&state.db, edition, &lines, now_millis())
+                .await
+                .map_err(|e| e.into_api("confirm_import"))?;
+            Ok((report.created, report.unchanged))
+        }
+        .await,
+    )
+}
+
+/// What an invitation link offers, if it is still valid.
+///
+/// # Errors
+/// `NotFound` for an unknown, used or expired link.
+#[server(prefix = "/api/fn", endpoint = "get_invitation")]
+pub async fn get_invitation(token: String) -> Result<InvitationView, ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{identity::members, now_millis, state::AppState};
+            let state = AppState::from_context()?;
+            let invite = members::find_invitation(&state.db, &token, now_millis())
+                .await
+                .map_err(|e| e.into_api("get_invitation"))?;
+            Ok(InvitationView {
+                reset: invite.purpose == "reset",
+                role: domain::member::Role::from_code(&invite.role)
+                    .unwrap_or(domain::member::Role::Delegate),
+                email: invite.email,
+            })
+        }
+        .await,
+    )
+}
+
+/// Uses an invitation link: completes the profile (join) or not (reset), sets the password, signs in.
+///
+/// # Errors
+/// `NotFound` for an unknown, used or expired link; `Invalid` with the faulty fields.
+#[server(prefix = "/api/fn", endpoint = "accept_invitation")]
+pub async fn accept_invitation(
+    token: String,
+    given_name: Option<String>,
+    usual_name: Option<String>,
+    email: Option<String>,
+    function: Option<String>,
+    collectivity: Option<String>,
+    collectivity_code: Option<String>,
+    password: String,
+) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{
+                identity::{members, secrets, sessions},
+                now_millis,
+                state::AppState,
+            };
+            use domain::registration::{RegistrationInput, check_password, check_registration};
+
+            let state = AppState::from_context()?;
+            let now = now_millis();
+            let invite = members::find_invitation(&state.db, &token, now)
+                .await
+                .map_err(|e| e.into_api("accept_invitation"))?;
+            let mut problems = Vec::new();
+            let registration = if invite.purpose == "join" {
+                let input = RegistrationInput {
+                    given_name: given_name.unwrap_or_default(),
+                    usual_name: usual_name.unwrap_or_default(),
+                    email: email.or(invite.email.clone()).unwrap_or_default(),
+                    phone: String::new(),
+                    function: function.unwrap_or_default(),
+                    collectivity: collectivity.unwrap_or_default(),
+                    collectivity_code: collectivity_code.unwrap_or_default(),
+                };
+                match check_registration(&input) {
+                    Ok(registration) => Some(registration),
+                    Err(found) => {
+                        problems.extend(found);
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            if let Err(problem) = check_password(&password) {
+                problems.push(problem);
+            }
+            if !problems.is_empty() {
+                return Err(ApiError::Invalid(problems));
+            }
+            let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .ok_or_else(|| {
+                    crate::ssr::store::StoreError::Db(sea_orm::DbErr::Custom("hashing".into()))
+                        .into_api("hash")
+                })?;
+            let member_id =
+                members::accept_invitation(&state.db, &token, registration.as_ref(), hash, now)
+                    .await
+                    .map_err(|e| e.into_api("accept_invitation"))?;
+            let session = sessions::open(
+                &state.db,
+                member_id,
+                domain::member::Attendance::default(),
+                now,
+            )
+            .await
+            .map_err(|e| e.into_api("open_session"))?;
+            if let (Some(response), Ok(cookie)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                axum::http::HeaderValue::from_str(&sessions::session_cookie(
+                    &session,
+                    state.secure_cookies(),
+                )),
+            ) {
+                response.append_header(axum::http::header::SET_COOKIE, cookie);
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// An OpenID provider's sign-in button.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginProviderView {
+    pub id: String,
+    pub label_fr: String,
+    pub label_en: String,
+}
+
+/// The OpenID providers people can sign in with, in configuration order.
+///
+/// # Errors
+/// `Internal` when the state is missing.
+#[server(prefix = "/api/fn", endpoint = "list_login_providers")]
+pub async fn list_login_providers() -> Result<Vec<LoginProviderView>, ApiError> {
+    super::error::with_status(
+        async move {
+            let state = crate::ssr::state::AppState::from_context()?;
+            Ok(state
+                .oidc
+                .iter()
+                .map(|p| LoginProviderView {
+                    id: p.config().id.clone(),
+                    label_fr: p.config().label_fr.clone(),
+                    label_en: p.config().label_en.clone(),
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Says where this device's member takes part from (in the hall or remote), for presence counts.
+///
+/// # Errors
+/// `Unauthenticated` without a session; `BadRequest` for an unknown value.
+#[server(prefix = "/api/fn", endpoint = "set_attendance")]
+pub async fn set_attendance(attendance: String) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            let state = crate::ssr::state::AppState::from_context()?;
+            let viewer = crate::ssr::identity::require_viewer()?;
+            let attendance = domain::member::Attendance::from_code(&attendance)
+                .ok_or_else(|| ApiError::BadRequest("attendance".into()))?;
+            crate::ssr::identity::sessions::set_attendance(
+                &state.db,
+                &viewer.session_hash,
+                attendance,
+            )
+            .await
+            .map_err(|e| e.into_api("set_attendance"))
+        }
+        .await,
+    )
+}

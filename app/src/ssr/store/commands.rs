@@ -1,0 +1,541 @@
+//! The one command path of a motion: load its log → replay → ask the domain → append the events and update
+//! the materialized tables, in one transaction → (publish after commit). Every change to a motion's text or
+//! amendments goes through [`execute`]; server functions, routes and tools call it, never the tables directly.
+//!
+//! Depends on the store and the pure domain; knows nothing of HTTP or Leptos.
+//!
+//! **Ids of new things** (amendments, inserted paragraphs) are allocated inside the transaction as
+//! `max(id) + 1` over the materialized table, and handed to the domain, which refuses a taken id. Two
+//! concurrent commands that pick the same id collide on the primary key (or, for the same motion, on the log's
+//! `(motion, seq)` key first); the loser's transaction is retried from scratch with fresh ids. On PostgreSQL the
+//! `paragraphs.id` sequence is moved past an explicitly written id so later auto-numbered inserts (draft
+//! import, seeding) never collide with it.
+
+use std::time::Duration;
+
+use domain::{
+    amendment::{Amendment, AmendmentStatus, AmendmentTarget, Rebasing},
+    event::MotionEvent,
+    ids::{AmendmentId, ParagraphId},
+    log::canonical_json,
+    motion_state::MotionState,
+    paragraph::Provenance,
+    refusal::Refusal,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::Value;
+
+use super::{
+    StoreError,
+    entities::{amendment, amendment_cosigner, motion, paragraph, paragraph_version},
+    events::{self, NewEvent},
+};
+use crate::api::ApiError;
+
+/// How many times a command's transaction is tried when it loses a race (same `seq`, same new id, SQLite busy).
+pub const MAX_ATTEMPTS: u32 = 6;
+
+/// Ids the store allocated for things a command may create (unused ones are simply forgotten).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewIds {
+    /// The id a new amendment gets.
+    pub amendment: AmendmentId,
+    /// The id an inserted paragraph gets.
+    pub paragraph: ParagraphId,
+}
+
+/// What a command did: the events appended, with their `seq`, and the motion after them.
+#[derive(Clone, Debug)]
+pub struct CommandOutcome {
+    /// The appended events, in order, with their `seq` in the motion's log.
+    pub events: Vec<(i64, MotionEvent)>,
+    /// The motion once the events are applied.
+    pub state_after: MotionState,
+}
+
+/// Why a command did not happen; the log is untouched in both cases.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The domain refused the command.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// The store failed (after retries for lost races).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl CommandError {
+    /// Converts to the wire error (`Forbidden` for role and status refusals, `Refused` for the others).
+    pub fn into_api(self, operation: &'static str) -> ApiError {
+        match self {
+            CommandError::Refused(refusal) => crate::api::refusal_to_api(refusal),
+            CommandError::Store(err) => err.into_api(operation),
+        }
+    }
+}
+
+/// Runs one command on motion `motion_id` for `actor_member_id` (`None`: the system) at `now` (ms since the
+/// epoch): in one transaction, loads and replays the log, asks `decide` (with freshly allocated ids), appends
+/// each event to the log and projects it into the materialized tables, then commits. A transaction that loses
+/// a race is retried from the start (up to [`MAX_ATTEMPTS`]), so `decide` sees the state that wins.
+///
+/// # Errors
+/// `Refused` with the domain's refusal (nothing written); `Store(NotFound)` for an unknown motion;
+/// `Store(Conflict)` when every attempt lost its race; `Store(Db)` when the database fails.
+pub async fn execute(
+    db: &DatabaseConnection,
+    motion_id: i32,
+    actor_member_id: Option<i32>,
+    now: i64,
+    decide: impl Fn(&MotionState, NewIds) -> Result<Vec<MotionEvent>, Refusal>,
+) -> Result<CommandOutcome, CommandError> {
+    let mut attempt = 1;
+    loop {
+        match try_once(db, motion_id, actor_member_id, now, &decide).await {
+            Err(CommandError::Store(err)) if attempt < MAX_ATTEMPTS && is_lost_race(&err) => {
+                tracing::debug!(motion.id = motion_id, attempt, error = %err, "command retried");
+                tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            Ok(outcome) => {
+                // publish after commit: the realtime hub (live issue) sends `outcome.events` here, never before.
+                return Ok(outcome);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+}
+
+async fn try_once(
+    db: &DatabaseConnection,
+    motion_id: i32,
+    actor_member_id: Option<i32>,
+    now: i64,
+    decide: &impl Fn(&MotionState, NewIds) -> Result<Vec<MotionEvent>, Refusal>,
+) -> Result<CommandOutcome, CommandError> {
+    let txn = db.begin().await.map_err(StoreError::from)?;
+    let mut state = load_state(&txn, motion_id).await?;
+    let ids = allocate_ids(&txn).await?;
+    let decided = decide(&state, ids).map_err(CommandError::Refused)?;
+    let mut appended = Vec::with_capacity(decided.len());
+    for event in decided {
+        let seq = events::append(
+            &txn,
+            motion_id,
+            NewEvent {
+                kind: event.kind(),
+                actor_id: actor_member_id,
+                occurred_at: now,
+                payload: stored_payload(&event)?,
+            },
+        )
+        .await?;
+        state.apply(&event);
+        project(&txn, motion_id, seq, &event, &state, now).await?;
+        appended.push((seq, event));
+    }
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(CommandOutcome {
+        events: appended,
+        state_after: state,
+    })
+}
+
+/// Whether a failure is a lost race worth retrying: a concurrent append took the `seq`, a concurrent command
+/// took the new id, or SQLite could not take the write lock.
+fn is_lost_race(err: &StoreError) -> bool {
+    match err {
+        StoreError::Conflict(name) => {
+            matches!(
+                *name,
+                "motion_events_seq" | "paragraphs_id" | "amendments_id"
+            )
+        }
+        StoreError::Db(db) => {
+            let text = db.to_string();
+            text.contains("database is locked")
+                || text.contains("database table is locked")
+                || text.contains("SQLITE_BUSY")
+                || text.contains("could not serialize")
+                || text.contains("deadlock detected")
+        }
+        StoreError::NotFound => false,
+    }
+}
+
+/// The payload stored for an event: its JSON without the `kind` tag (the log's `kind` column holds it), as
+/// [`MotionEvent::from_stored`] reads it back.
+///
+/// # Errors
+/// `Db` if the event cannot be serialized (never for the domain's events).
+pub fn stored_payload(event: &MotionEvent) -> Result<Value, StoreError> {
+    let mut value = serde_json::to_value(event)
+        .map_err(|err| StoreError::Db(DbErr::Custom(format!("event to JSON: {err}"))))?;
+    if let Value::Object(members) = &mut value {
+        members.remove("kind");
+    }
+    Ok(value)
+}
+
+/// The motion as its log says it is now.
+///
+/// Events of a kind this version does not know are skipped with a warning (the reducer ignores what it
+/// cannot apply; `hemicycle verify-log` still checks their hashes).
+///
+/// # Errors
+/// `NotFound` when the motion has no log (does not exist); `Db` when the database fails.
+pub async fn load_state<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+) -> Result<MotionState, StoreError> {
+    let rows = events::since(conn, motion_id, 0).await?;
+    if rows.is_empty() {
+        return Err(StoreError::NotFound);
+    }
+    let mut state = MotionState::default();
+    for row in rows {
+        let parsed = serde_json::from_str::<Value>(&row.payload)
+            .ok()
+            .and_then(|payload| MotionEvent::from_stored(&row.kind, &payload).ok());
+        match parsed {
+            Some(event) => state.apply(&event),
+            None => tracing::warn!(
+                motion.id = motion_id,
+                seq = row.seq,
+                kind = %row.kind,
+                "event skipped at replay: unknown kind or payload"
+            ),
+        }
+    }
+    Ok(state)
+}
+
+async fn allocate_ids<C: ConnectionTrait>(conn: &C) -> Result<NewIds, StoreError> {
+    let max_amendment: Option<i32> = amendment::Entity::find()
+        .select_only()
+        .column_as(amendment::Column::Id.max(), "m")
+        .into_tuple::<Option<i32>>()
+        .one(conn)
+        .await?
+        .flatten();
+    let max_paragraph: Option<i32> = paragraph::Entity::find()
+        .select_only()
+        .column_as(paragraph::Column::Id.max(), "m")
+        .into_tuple::<Option<i32>>()
+        .one(conn)
+        .await?
+        .flatten();
+    Ok(NewIds {
+        amendment: AmendmentId(max_amendment.unwrap_or(0).saturating_add(1)),
+        paragraph: ParagraphId(max_paragraph.unwrap_or(0).saturating_add(1)),
+    })
+}
+
+/// The `reason` column of a paragraph version for a provenance.
+#[must_use]
+pub fn provenance_code(provenance: &Provenance) -> &'static str {
+    match provenance {
+        Provenance::Initial => "initial",
+        Provenance::Amendment { .. } => "amendment",
+        Provenance::EditorialFix { .. } => "editorial_fix",
+        Provenance::DraftEdit => "draft_edit",
+    }
+}
+
+fn to_canonical<T: serde::Serialize>(value: &T) -> Option<String> {
+    serde_json::to_value(value)
+        .ok()
+        .map(|value| canonical_json(&value))
+}
+
+fn to_i32(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+/// Updates the materialized tables for one event, `state` being the motion once the event is applied.
+async fn project<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+    seq: i64,
+    event: &MotionEvent,
+    state: &MotionState,
+    now: i64,
+) -> Result<(), StoreError> {
+    match event {
+        // Created by seeding or import, which write their own rows.
+        MotionEvent::MotionCreated { .. }
+        | MotionEvent::SectionAdded { .. }
+        | MotionEvent::ParagraphAdded { .. } => {}
+        MotionEvent::PhaseChanged { .. } => {
+            motion::ActiveModel {
+                id: Set(motion_id),
+                phase: Set(state.phase().code().to_owned()),
+                ..Default::default()
+            }
+            .update(conn)
+            .await?;
+        }
+        MotionEvent::DraftParagraphEdited {
+            paragraph,
+            version,
+            text,
+        } => {
+            new_version(
+                conn,
+                *paragraph,
+                version.get(),
+                text,
+                &Provenance::DraftEdit,
+                seq,
+                now,
+            )
+            .await?;
+        }
+        MotionEvent::ParagraphVersionCreated {
+            paragraph,
+            version,
+            text,
+            provenance,
+        } => {
+            new_version(conn, *paragraph, version.get(), text, provenance, seq, now).await?;
+        }
+        MotionEvent::ParagraphDeleted { paragraph, .. } => {
+            paragraph::ActiveModel {
+                id: Set(paragraph.get()),
+                deleted: Set(true),
+                ..Default::default()
+            }
+            .update(conn)
+            .await?;
+        }
+        MotionEvent::ParagraphInserted {
+            paragraph: id,
+            section,
+            text,
+            provenance,
+            ..
+        } => {
+            paragraph::ActiveModel {
+                id: Set(id.get()),
+                motion_id: Set(motion_id),
+                section_id: Set(section.get()),
+                position: Set(0),
+                current_version: Set(1),
+                deleted: Set(false),
+                created_at: Set(now),
+            }
+            .insert(conn)
+            .await
+            .map_err(|err| StoreError::from_write(err, "paragraphs_id"))?;
+            if conn.get_database_backend() == DatabaseBackend::Postgres {
+                conn.execute_unprepared(
+                    "SELECT setval(pg_get_serial_sequence('paragraphs', 'id'), \
+                     (SELECT MAX(id) FROM paragraphs))",
+                )
+                .await?;
+            }
+            insert_version(conn, id.get(), 1, text, provenance, seq, now).await?;
+            renumber_positions(conn, motion_id, state).await?;
+        }
+        MotionEvent::AmendmentFiled { amendment: id, .. } => {
+            if let Some(filed) = state.amendment(*id) {
+                save_amendment(conn, motion_id, filed, now, true).await?;
+            }
+        }
+        MotionEvent::AmendmentEdited { amendment: id, .. } => {
+            amendment_cosigner::Entity::delete_many()
+                .filter(amendment_cosigner::Column::AmendmentId.eq(id.get()))
+                .exec(conn)
+                .await?;
+            sync_amendment(conn, motion_id, *id, state, now).await?;
+        }
+        MotionEvent::AmendmentCoSigned {
+            amendment: id,
+            member,
+        } => {
+            amendment_cosigner::ActiveModel {
+                amendment_id: Set(id.get()),
+                member_id: Set(member.get()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await
+            .map_err(|err| StoreError::from_write(err, "amendment_cosigners_member"))?;
+            sync_amendment(conn, motion_id, *id, state, now).await?;
+        }
+        MotionEvent::AmendmentWithdrawn { amendment: id }
+        | MotionEvent::AmendmentDeclaredAdmissible { amendment: id }
+        | MotionEvent::AmendmentDeclaredInadmissible { amendment: id, .. }
+        | MotionEvent::AmendmentRebased { amendment: id, .. }
+        | MotionEvent::AmendmentConflicted { amendment: id, .. }
+        | MotionEvent::ConflictResolved { amendment: id, .. }
+        | MotionEvent::AmendmentAdopted { amendment: id, .. }
+        | MotionEvent::AmendmentRejected { amendment: id, .. }
+        | MotionEvent::AmendmentFell { amendment: id, .. } => {
+            sync_amendment(conn, motion_id, *id, state, now).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn new_version<C: ConnectionTrait>(
+    conn: &C,
+    paragraph_id: ParagraphId,
+    number: u32,
+    text: &str,
+    provenance: &Provenance,
+    seq: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    insert_version(
+        conn,
+        paragraph_id.get(),
+        to_i32(number),
+        text,
+        provenance,
+        seq,
+        now,
+    )
+    .await?;
+    paragraph::ActiveModel {
+        id: Set(paragraph_id.get()),
+        current_version: Set(to_i32(number)),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_version<C: ConnectionTrait>(
+    conn: &C,
+    paragraph_id: i32,
+    number: i32,
+    text: &str,
+    provenance: &Provenance,
+    seq: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    paragraph_version::ActiveModel {
+        paragraph_id: Set(paragraph_id),
+        number: Set(number),
+        body: Set(text.to_owned()),
+        reason: Set(provenance_code(provenance).to_owned()),
+        reason_detail: Set(to_canonical(provenance)),
+        event_seq: Set(seq),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(|err| StoreError::from_write(err, "paragraph_versions_number"))?;
+    Ok(())
+}
+
+/// Gives every paragraph of the motion its position in the reading order of `state` (deleted ones keep
+/// their place), updating only the rows that moved.
+async fn renumber_positions<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+    state: &MotionState,
+) -> Result<(), StoreError> {
+    let rows = paragraph::Entity::find()
+        .filter(paragraph::Column::MotionId.eq(motion_id))
+        .all(conn)
+        .await?;
+    for (position, p) in (1..).zip(state.paragraphs()) {
+        let moved = rows
+            .iter()
+            .find(|row| row.id == p.id.get())
+            .is_some_and(|row| row.position != position);
+        if moved {
+            paragraph::ActiveModel {
+                id: Set(p.id.get()),
+                position: Set(position),
+                ..Default::default()
+            }
+            .update(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn sync_amendment<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+    id: AmendmentId,
+    state: &MotionState,
+    now: i64,
+) -> Result<(), StoreError> {
+    match state.amendment(id) {
+        Some(found) => save_amendment(conn, motion_id, found, now, false).await,
+        None => Ok(()),
+    }
+}
+
+/// The code of an amendment's kind: `replace`, `delete` or `insert`.
+#[must_use]
+pub fn target_kind(target: &AmendmentTarget) -> &'static str {
+    match target {
+        AmendmentTarget::Replace { .. } => "replace",
+        AmendmentTarget::Delete { .. } => "delete",
+        AmendmentTarget::InsertAfter { .. } => "insert",
+    }
+}
+
+async fn save_amendment<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+    a: &Amendment,
+    now: i64,
+    insert: bool,
+) -> Result<(), StoreError> {
+    let (section_id, after_paragraph_id) = match &a.target {
+        AmendmentTarget::InsertAfter { section, after, .. } => {
+            (Some(section.get()), after.map(ParagraphId::get))
+        }
+        _ => (None, None),
+    };
+    let status_reason = match &a.status {
+        AmendmentStatus::Inadmissible { reason } => Some(reason.clone()),
+        AmendmentStatus::Fallen { reason } => to_canonical(reason),
+        _ => None,
+    };
+    let rebased_text = match &a.rebasing {
+        Some(Rebasing::Rebased { text, .. }) => Some(text.clone()),
+        _ => None,
+    };
+    let mut row = amendment::ActiveModel {
+        id: Set(a.id.get()),
+        motion_id: Set(motion_id),
+        number: Set(to_i32(a.number)),
+        author_id: Set(a.author.get()),
+        kind: Set(target_kind(&a.target).to_owned()),
+        paragraph_id: Set(a.target.paragraph().map(ParagraphId::get)),
+        section_id: Set(section_id),
+        after_paragraph_id: Set(after_paragraph_id),
+        base_version: Set(a.target.base_version().map(|v| to_i32(v.get()))),
+        text: Set(a.target.text().map(str::to_owned)),
+        rationale: Set(a.rationale.clone()),
+        status: Set(a.status.code().to_owned()),
+        status_reason: Set(status_reason),
+        rebased_text: Set(rebased_text),
+        conflicted: Set(a.is_conflicted()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    if insert {
+        row.insert(conn)
+            .await
+            .map_err(|err| StoreError::from_write(err, "amendments_id"))?;
+    } else {
+        row.created_at = sea_orm::ActiveValue::NotSet;
+        row.update(conn).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! Editions, motions, sections and paragraphs: reads for the pages.
+
+use std::collections::HashMap;
+
+use domain::{lines::number_paragraphs, motion::Phase};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{
+    StoreError,
+    entities::{edition, motion, paragraph, paragraph_version, section},
+};
+use crate::api::{EditionSummary, MotionSummary, MotionView, ParagraphView, SectionView, SiteInfo};
+
+fn phase_of(row: &motion::Model) -> Phase {
+    // An unknown code can only come from a newer schema: show the text as frozen rather than fail.
+    Phase::from_code(&row.phase).unwrap_or(Phase::Closed)
+}
+
+/// The header's data: the edition that starts last.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn site_info<C: ConnectionTrait>(conn: &C) -> Result<SiteInfo, StoreError> {
+    let current = edition::Entity::find()
+        .order_by_desc(edition::Column::StartsOn)
+        .one(conn)
+        .await?;
+    Ok(SiteInfo {
+        current_edition: current.map(|e| e.title),
+    })
+}
+
+/// Every edition, newest first, each with its motions and their paragraph counts.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn list_editions<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Vec<EditionSummary>, StoreError> {
+    let editions = edition::Entity::find()
+        .order_by_desc(edition::Column::StartsOn)
+        .order_by_desc(edition::Column::Id)
+        .all(conn)
+        .await?;
+    let motions = motion::Entity::find()
+        .order_by_asc(motion::Column::Id)
+        .all(conn)
+        .await?;
+    let counts: HashMap<i32, i64> = paragraph::Entity::find()
+        .select_only()
+        .column(paragraph::Column::MotionId)
+        .column_as(paragraph::Column::Id.count(), "n")
+        .filter(paragraph::Column::Deleted.eq(false))
+        .group_by(paragraph::Column::MotionId)
+        .into_tuple::<(i32, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(editions
+        .into_iter()
+        .map(|e| EditionSummary {
+            motions: motions
+                .iter()
+                .filter(|m| m.edition_id == e.id)
+                .map(|m| MotionSummary {
+                    id: m.id,
+                    title: m.title.clone(),
+                    phase: phase_of(m),
+                    paragraph_count: counts
+                        .get(&m.id)
+                        .copied()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .unwrap_or(0),
+                })
+                .collect(),
+            id: e.id,
+            slug: e.slug,
+            title: e.title,
+            place: e.place,
+            starts_on: e.starts_on,
+            ends_on: e.ends_on,
+        })
+        .collect())
+}
+
+/// A motion with its sections and its live paragraphs at their current version, with line numbers
+/// continuous across the motion.
+///
+/// # Errors
+/// `NotFound` when there is no such motion; `Db` when the database fails.
+pub async fn motion_view<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+) -> Result<MotionView, StoreError> {
+    let motion = motion::Entity::find_by_id(motion_id)
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let edition = edition::Entity::find_by_id(motion.edition_id)
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let sections = section::Entity::find()
+        .filter(section::Column::MotionId.eq(motion_id))
+        .order_by_asc(section::Column::Position)
+        .all(conn)
+        .await?;
+    let paragraphs = paragraph::Entity::find()
+        .filter(paragraph::Column::MotionId.eq(motion_id))
+        .filter(paragraph::Column::Deleted.eq(false))
+        .order_by_asc(paragraph::Column::Position)
+        .all(conn)
+        .await?;
+    let current: HashMap<i32, i32> = paragraphs
+        .iter()
+        .map(|p| (p.id, p.current_version))
+        .collect();
+    let texts: HashMap<i32, String> = paragraph_version::Entity::find()
+        .filter(paragraph_version::Column::ParagraphId.is_in(current.keys().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter(|v| current.get(&v.paragraph_id) == Some(&v.number))
+        .map(|v| (v.paragraph_id, v.body))
+        .collect();
+
+    // Reading order: sections by position, then paragraphs by position inside their section.
+    let ordered: Vec<(&section::Model, Vec<&paragraph::Model>)> = sections
+        .iter()
+        .map(|s| {
+            (
+                s,
+                paragraphs.iter().filter(|p| p.section_id == s.id).collect(),
+            )
+        })
+        .collect();
+    let flat_texts: Vec<&str> = ordered
+        .iter()
+        .flat_map(|(_, ps)| {
+            ps.iter()
+                .map(|p| texts.get(&p.id).map_or("", String::as_str))
+        })
+        .collect();
+    let pending = super::amendments::pending_counts(conn, motion_id).await?;
+    let width = usize::try_from(motion.line_width).unwrap_or(domain::lines::DEFAULT_LINE_WIDTH);
+    let mut numbered = number_paragraphs(flat_texts, width).into_iter();
+    let mut ordinal = 0;
+    let sections = ordered
+        .into_iter()
+        .map(|(s, ps)| SectionView {
+            id: s.id,
+            title: s.title.clone(),
+            paragraphs: ps
+                .into_iter()
+                .filter_map(|p| {
+                    let lines = numbered.next()?;
+                    ordinal += 1;
+                    Some(ParagraphView {
+                        id: p.id,
+                        ordinal,
+                        version: p.current_version,
+                        first_line: lines.first_line,
+                        lines: lines.lines,
+                        pending_amendments: pending.get(&p.id).copied().unwrap_or(0),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(MotionView {
+        id: motion.id,
+        edition_title: edition.title,
+        phase: phase_of(&motion),
+        title: motion.title,
+        preamble: motion.preamble,
+        line_width: width,
+        sections,
+    })
+}

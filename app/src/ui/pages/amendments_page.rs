@@ -1,0 +1,396 @@
+//! `/motions/:id/amendements`: every amendment of a motion with its diff, rationale, co-signatories and status;
+//! a status filter that works without JavaScript; co-sign and withdraw for delegates; admissibility, adoption
+//! and rejection by hand and the phase control for organizers. The server checks every action again.
+
+use domain::{
+    amendment::{AmendmentStatusCode, FallReason},
+    motion::Phase,
+    policy::Action,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{ErrorPanel, motion_page::phase_key};
+use crate::{
+    api::{
+        AdoptAmendment, AmendmentView, ApiError, ChangePhase, CoSignAmendment, DeclareAdmissible,
+        DeclareInadmissible, PlaceView, RejectAmendment, ViewerPermissions, WithdrawAmendment,
+        get_motion, list_amendments, motion_permissions,
+    },
+    i18n::{Locale, t, tr, tr_with, use_i18n},
+    ui::{diff_view::DiffView, forms::ActionOutcome},
+};
+
+/// The translation key of an amendment status.
+pub fn status_key(status: AmendmentStatusCode) -> &'static str {
+    match status {
+        AmendmentStatusCode::Filed => "amendment.status.filed",
+        AmendmentStatusCode::Admissible => "amendment.status.admissible",
+        AmendmentStatusCode::Inadmissible => "amendment.status.inadmissible",
+        AmendmentStatusCode::Withdrawn => "amendment.status.withdrawn",
+        AmendmentStatusCode::Adopted => "amendment.status.adopted",
+        AmendmentStatusCode::Rejected => "amendment.status.rejected",
+        AmendmentStatusCode::Fallen => "amendment.status.fallen",
+    }
+}
+
+/// "l. 12 à 15" / "ll. 12–15".
+pub fn line_label(locale: Locale, first: u32, last: u32) -> String {
+    match locale {
+        Locale::Fr => domain::lines::line_range_label_fr(first, last),
+        Locale::En => domain::lines::line_range_label_en(first, last),
+    }
+}
+
+/// "Paragraphe 4 (l. 12 à 15)".
+pub fn place_label(locale: Locale, place: &PlaceView) -> String {
+    format!(
+        "{} ({})",
+        tr_with(
+            locale,
+            "motion.paragraph",
+            &[("n", &place.ordinal.to_string())]
+        ),
+        line_label(locale, place.first_line, place.last_line)
+    )
+}
+
+/// What an amendment targets, for people.
+fn target_label(locale: Locale, a: &AmendmentView) -> String {
+    match a.kind.as_str() {
+        "insert" => match &a.after {
+            Some(after) => tr_with(
+                locale,
+                "amendment.insert_after",
+                &[("p", &place_label(locale, after))],
+            ),
+            None => tr_with(
+                locale,
+                "amendment.insert_first",
+                &[("s", a.section_title.as_deref().unwrap_or_default())],
+            ),
+        },
+        _ => match &a.target {
+            Some(place) => place_label(locale, place),
+            None => tr(locale, "amendment.target_deleted").to_owned(),
+        },
+    }
+}
+
+fn kind_key(kind: &str) -> &'static str {
+    match kind {
+        "delete" => "amendment.kind.delete",
+        "insert" => "amendment.kind.insert",
+        _ => "amendment.kind.replace",
+    }
+}
+
+/// `/motions/:id/amendements`.
+#[component]
+pub fn AmendmentsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+    };
+    let filter = move || query.read().get("statut").unwrap_or_default();
+    let actions = Actions {
+        co_sign: ServerAction::new(),
+        withdraw: ServerAction::new(),
+        admissible: ServerAction::new(),
+        inadmissible: ServerAction::new(),
+        adopt: ServerAction::new(),
+        reject: ServerAction::new(),
+        phase: ServerAction::new(),
+    };
+    let data = Resource::new(
+        move || (id(), actions.version()),
+        |(id, _)| async move {
+            let id = id.ok_or(ApiError::NotFound)?;
+            let motion = get_motion(id).await?;
+            let amendments = list_amendments(id).await?;
+            let permissions = motion_permissions(id).await?;
+            Ok::<_, ApiError>((motion.id, motion.title, amendments, permissions))
+        },
+    );
+    view! {
+        <Title text=t("amendments.title")/>
+        <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    Ok((motion_id, title, amendments, permissions)) => view! {
+                        <AmendmentList motion_id title amendments permissions filter=filter() actions/>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+        <div class="outcomes">
+            <ActionOutcome result=Signal::derive(move || actions.co_sign.value().get()) success="amendments.co_signed"/>
+            <ActionOutcome result=Signal::derive(move || actions.withdraw.value().get()) success="amendments.withdrawn"/>
+            <ActionOutcome result=Signal::derive(move || actions.admissible.value().get()) success="amendments.declared_admissible"/>
+            <ActionOutcome result=Signal::derive(move || actions.inadmissible.value().get()) success="amendments.declared_inadmissible"/>
+            <ActionOutcome result=Signal::derive(move || actions.adopt.value().get()) success="amendments.adopted"/>
+            <ActionOutcome result=Signal::derive(move || actions.reject.value().get()) success="amendments.rejected"/>
+            <ActionOutcome result=Signal::derive(move || actions.phase.value().get()) success="amendments.phase_changed"/>
+        </div>
+    }
+}
+
+/// The page's actions, shared by every amendment's buttons.
+#[derive(Clone, Copy)]
+struct Actions {
+    co_sign: ServerAction<CoSignAmendment>,
+    withdraw: ServerAction<WithdrawAmendment>,
+    admissible: ServerAction<DeclareAdmissible>,
+    inadmissible: ServerAction<DeclareInadmissible>,
+    adopt: ServerAction<AdoptAmendment>,
+    reject: ServerAction<RejectAmendment>,
+    phase: ServerAction<ChangePhase>,
+}
+
+impl Actions {
+    /// Changes whenever any action completes, so the list is read again.
+    fn version(&self) -> [usize; 7] {
+        [
+            self.co_sign.version().get(),
+            self.withdraw.version().get(),
+            self.admissible.version().get(),
+            self.inadmissible.version().get(),
+            self.adopt.version().get(),
+            self.reject.version().get(),
+            self.phase.version().get(),
+        ]
+    }
+}
+
+#[component]
+fn AmendmentList(
+    motion_id: i32,
+    title: String,
+    amendments: Vec<AmendmentView>,
+    permissions: ViewerPermissions,
+    filter: String,
+    actions: Actions,
+) -> impl IntoView {
+    let locale = use_i18n().locale;
+    let phase = permissions.phase;
+    let total = amendments.len();
+    let numbers: Vec<(i32, u32)> = amendments.iter().map(|a| (a.id, a.number)).collect();
+    let shown: Vec<AmendmentView> = amendments
+        .into_iter()
+        .filter(|a| filter.is_empty() || a.status.code() == filter)
+        .collect();
+    let empty = shown.is_empty();
+    let phase_targets = permissions.phase_targets.clone();
+    view! {
+        <p class="motion__edition"><a href=format!("/motions/{motion_id}")>{title}</a></p>
+        <h1>{t("amendments.title")}</h1>
+        <p class="motion__phase">
+            {t("motion.phase")} " : " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
+            " · " {move || tr_with(locale.get(), "amendments.count", &[("n", &total.to_string())])}
+        </p>
+        {(!phase_targets.is_empty()).then(|| view! { <PhaseControl motion_id targets=phase_targets.clone() action=actions.phase/> })}
+        <form class="filters" method="get" role="search">
+            <div class="field">
+                <label for="filtre-statut">{t("amendments.filter_status")}</label>
+                <select id="filtre-statut" name="statut">
+                    <option value="">{t("amendments.any_status")}</option>
+                    {AmendmentStatusCode::ALL
+                        .into_iter()
+                        .map(|s| {
+                            let selected = s.code() == filter;
+                            view! { <option value=s.code() selected=selected>{move || tr(locale.get(), status_key(s))}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">{t("amendments.filter")}</button>
+        </form>
+        {empty.then(|| view! { <p>{t("amendments.none")}</p> })}
+        <ol class="amendments">
+            {shown
+                .into_iter()
+                .map(|a| {
+                    let numbers = numbers.clone();
+                    view! { <li><AmendmentCard motion_id amendment=a permissions=permissions.clone() numbers actions/></li> }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn PhaseControl(
+    motion_id: i32,
+    targets: Vec<Phase>,
+    action: ServerAction<ChangePhase>,
+) -> impl IntoView {
+    let locale = use_i18n().locale;
+    view! {
+        <section class="panel" aria-labelledby="phase-titre">
+            <h2 id="phase-titre">{t("amendments.phase_control")}</h2>
+            <ActionForm action attr:class="inline-form">
+                <input type="hidden" name="motion_id" value=motion_id/>
+                <label for="phase-cible">{t("amendments.phase_to")}</label>
+                <select id="phase-cible" name="to">
+                    {targets
+                        .into_iter()
+                        .map(|p| view! { <option value=p.code()>{move || tr(locale.get(), phase_key(p))}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="button">{t("amendments.change_phase")}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn fall_text(locale: Locale, reason: &FallReason, numbers: &[(i32, u32)]) -> String {
+    match reason {
+        FallReason::TargetDeleted { by } | FallReason::SupersededBy { amendment: by } => {
+            let n = numbers
+                .iter()
+                .find(|(id, _)| *id == by.get())
+                .map_or_else(String::new, |(_, n)| n.to_string());
+            let key = if matches!(reason, FallReason::TargetDeleted { .. }) {
+                "amendment.fall.target_deleted"
+            } else {
+                "amendment.fall.superseded"
+            };
+            tr_with(locale, key, &[("n", &n)])
+        }
+        FallReason::AlreadyInText { version } => tr_with(
+            locale,
+            "amendment.fall.already_in_text",
+            &[("v", &version.get().to_string())],
+        ),
+    }
+}
+
+#[component]
+fn AmendmentCard(
+    motion_id: i32,
+    amendment: AmendmentView,
+    permissions: ViewerPermissions,
+    numbers: Vec<(i32, u32)>,
+    actions: Actions,
+) -> impl IntoView {
+    let locale = use_i18n().locale;
+    let a = amendment;
+    let heading_id = format!("amendement-{}", a.id);
+    let number = a.number.to_string();
+    let me = permissions.member_id;
+    let mine = me == Some(a.author_id);
+    let pending = matches!(
+        a.status,
+        AmendmentStatusCode::Filed | AmendmentStatusCode::Admissible
+    );
+    let can_co_sign = permissions.allows(Action::CoSignAmendment)
+        && a.status == AmendmentStatusCode::Filed
+        && !mine
+        && !a.cosigners.iter().any(|c| Some(c.member_id) == me);
+    let can_withdraw = permissions.allows(Action::WithdrawAmendment) && mine && pending;
+    let decides = permissions.allows(Action::DeclareAdmissibility);
+    let can_admit = decides && a.status == AmendmentStatusCode::Filed;
+    let can_refuse = decides && pending;
+    let can_adopt =
+        permissions.allows(Action::AdoptByHand) && a.status == AmendmentStatusCode::Admissible;
+    let status = a.status;
+    let target = {
+        let a = a.clone();
+        move || target_label(locale.get(), &a)
+    };
+    let kind = kind_key(&a.kind);
+    let fall = a.fall_reason.clone();
+    let cosigners = a
+        .cosigners
+        .iter()
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let cosigner_count = format!("{}/{}", a.cosigners.len(), a.min_cosigners);
+    let reason_id = format!("motif-irrecevable-{}", a.id);
+    let id = a.id;
+    let button = move |label: &'static str| {
+        view! {
+            <input type="hidden" name="motion_id" value=motion_id/>
+            <input type="hidden" name="amendment_id" value=id/>
+            <button type="submit" class="button">{t(label)}</button>
+        }
+    };
+    view! {
+        <article class="amendment" id=heading_id.clone() aria-labelledby=format!("{heading_id}-titre") data-status=status.code()>
+            <h2 id=format!("{heading_id}-titre")>
+                {move || tr_with(locale.get(), "amendment.number", &[("n", &number)])} " — " {target}
+            </h2>
+            <p class="amendment__meta">
+                <span class="badge">{move || tr(locale.get(), status_key(status))}</span>
+                " " {move || tr(locale.get(), kind)}
+                " · " {t("amendment.author")} " : " {a.author_name.clone()}
+                {a.rebased.then(|| view! { " · " <span class="badge">{t("amendment.rebased")}</span> })}
+                {a.conflicted.then(|| view! { " · " <span class="badge badge--warning">{t("amendment.conflicted")}</span> })}
+            </p>
+            {a.status_reason.clone().map(|reason| view! { <p>{t("amendment.inadmissible_reason")} " : " {reason}</p> })}
+            {fall.map(|reason| view! { <p>{move || fall_text(locale.get(), &reason, &numbers)}</p> })}
+            <div class="amendment__diff">
+                <h3 class="visually-hidden">{t("amendment.changes")}</h3>
+                <p><DiffView changes=a.diff.clone()/></p>
+            </div>
+            {(!a.rationale.is_empty()).then(|| view! {
+                <div class="amendment__rationale">
+                    <h3>{t("amendment.rationale")}</h3>
+                    <p>{a.rationale.clone()}</p>
+                </div>
+            })}
+            <p class="amendment__cosigners">
+                {t("amendment.cosigners")} " (" {cosigner_count} ") : "
+                {if cosigners.is_empty() { None } else { Some(cosigners) }}
+            </p>
+            <div class="amendment__actions">
+                {can_co_sign.then(|| view! { <ActionForm action=actions.co_sign attr:class="inline-form">{button("amendment.co_sign")}</ActionForm> })}
+                {can_withdraw.then(|| view! { <ActionForm action=actions.withdraw attr:class="inline-form">{button("amendment.withdraw")}</ActionForm> })}
+                {can_admit.then(|| view! { <ActionForm action=actions.admissible attr:class="inline-form">{button("amendment.declare_admissible")}</ActionForm> })}
+                {can_adopt.then(|| view! { <ActionForm action=actions.adopt attr:class="inline-form">{button("amendment.adopt")}</ActionForm> })}
+                {can_adopt.then(|| view! { <ActionForm action=actions.reject attr:class="inline-form">{button("amendment.reject")}</ActionForm> })}
+                {can_refuse.then(|| view! {
+                    <ActionForm action=actions.inadmissible attr:class="inline-form">
+                        <label for=reason_id.clone()>{t("amendment.inadmissible_reason")}</label>
+                        <input id=reason_id.clone() name="reason" type="text" required=true/>
+                        {button("amendment.declare_inadmissible")}
+                    </ActionForm>
+                })}
+            </div>
+        </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_motion_catalogs_have_the_same_keys_in_both_languages() {
+        let keys = |json: &str| -> std::collections::BTreeSet<String> {
+            serde_json::from_str::<std::collections::HashMap<String, String>>(json)
+                .map(|catalog| catalog.into_keys().collect())
+                .unwrap_or_default()
+        };
+        let fr = keys(include_str!("../../../locales/fr.motion.json"));
+        assert!(!fr.is_empty());
+        assert_eq!(fr, keys(include_str!("../../../locales/en.motion.json")));
+    }
+
+    #[test]
+    fn every_amendment_status_has_a_label_in_both_languages() {
+        for status in AmendmentStatusCode::ALL {
+            for locale in [Locale::Fr, Locale::En] {
+                assert_ne!(tr(locale, status_key(status)), status_key(status));
+            }
+        }
+    }
+}

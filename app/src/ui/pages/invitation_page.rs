@@ -1,0 +1,77 @@
+//! `/invitation/:token`: join the congress from an invitation link, or choose a new password.
+
+use domain::registration::Field;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::{AcceptInvitation, get_invitation},
+    i18n::t,
+    ui::{
+        forms::{ActionOutcome, TextField},
+        pages::register::FunctionSelect,
+    },
+};
+
+/// The invitation page.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let invitation = Resource::new(token, get_invitation);
+    let action = ServerAction::<AcceptInvitation>::new();
+    let value = action.value();
+    let result = Signal::derive(move || value.get());
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(()))) {
+            // Signed in by the answer's cookie: start from the home page as a member.
+            let _ = window().location().set_href("/");
+        }
+    });
+    view! {
+        <Title text=t("invitation.title")/>
+        <div class="narrow">
+            <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match invitation.await {
+                        Err(_) => view! {
+                            <h1>{t("invitation.title")}</h1>
+                            <p class="outcome__error" role="alert">{t("invitation.invalid")}</p>
+                        }
+                        .into_any(),
+                        Ok(invite) => {
+                            let reset = invite.reset;
+                            view! {
+                                <h1>{move || if reset { t("invitation.reset_title")() } else { t("invitation.title")() }}</h1>
+                                <p class="lead">{t("invitation.intro")}</p>
+                                <ActionOutcome result success="loading"/>
+                                <ActionForm action attr:class="form">
+                                    <input type="hidden" name="token" value=token/>
+                                    {(!reset).then(|| view! {
+                                        <TextField name="given_name" label="register.given_name"
+                                            field=Field::GivenName result autocomplete="given-name" required=true/>
+                                        <TextField name="usual_name" label="register.usual_name"
+                                            field=Field::UsualName result autocomplete="family-name" required=true/>
+                                        <TextField name="email" label="register.email" field=Field::Email result
+                                            kind="email" autocomplete="email" required=true/>
+                                        <FunctionSelect result/>
+                                        <TextField name="collectivity" label="register.collectivity"
+                                            field=Field::Collectivity result required=true/>
+                                        <TextField name="collectivity_code" label="register.collectivity_code"
+                                            field=Field::CollectivityCode result
+                                            hint="register.collectivity_code_hint" required=true/>
+                                    })}
+                                    <TextField name="password" label="invitation.password" field=Field::Password
+                                        result kind="password" autocomplete="new-password" required=true/>
+                                    <button type="submit" class="button button--primary">{t("invitation.submit")}</button>
+                                </ActionForm>
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}

@@ -1,0 +1,203 @@
+//! The motion reader: sections, paragraphs with their line numbers in the margin, one anchor per paragraph.
+
+use domain::{motion::Phase, policy::Action};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::ErrorPanel;
+use crate::{
+    api::{ApiError, MotionView, ParagraphView, get_motion, motion_permissions},
+    i18n::{t, tr, tr_with, use_i18n},
+};
+
+/// The translation key naming a phase.
+pub fn phase_key(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Draft => "phase.draft",
+        Phase::Amending => "phase.amending",
+        Phase::Session => "phase.session",
+        Phase::Adopted => "phase.adopted",
+        Phase::Closed => "phase.closed",
+    }
+}
+
+/// `/motions/:id`.
+#[component]
+pub fn MotionPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+    };
+    let motion = Resource::new(id, |id| async move {
+        let id = id.ok_or(ApiError::NotFound)?;
+        let motion = get_motion(id).await?;
+        let can_amend = motion_permissions(id)
+            .await
+            .is_ok_and(|p| p.allows(Action::FileAmendment));
+        Ok::<_, ApiError>((motion, can_amend))
+    });
+    view! {
+        <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
+            {move || Suspend::new(async move {
+                match motion.await {
+                    Ok((motion, can_amend)) => view! { <MotionText motion can_amend/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MotionText(motion: MotionView, can_amend: bool) -> impl IntoView {
+    let locale = use_i18n().locale;
+    let phase = motion.phase;
+    let empty = motion.sections.iter().all(|s| s.paragraphs.is_empty());
+    let title = motion.title.clone();
+    let motion_id = motion.id;
+    let pending: usize = motion
+        .sections
+        .iter()
+        .flat_map(|s| s.paragraphs.iter())
+        .map(|p| p.pending_amendments)
+        .sum();
+    view! {
+        <Title text=title/>
+        <article class="motion" aria-labelledby="motion-title">
+            <p class="motion__edition">{motion.edition_title}</p>
+            <h1 id="motion-title">{motion.title}</h1>
+            <p class="motion__phase">
+                {t("motion.phase")} " : " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
+            </p>
+            <p class="motion__amendments">
+                <a href=format!("/motions/{motion_id}/amendements")>
+                    {move || tr_with(locale.get(), "motion.all_amendments", &[("n", &pending.to_string())])}
+                </a>
+            </p>
+            <section class="motion__preamble" aria-label=t("motion.preamble")>
+                <p>{motion.preamble}</p>
+            </section>
+            <nav class="toc" aria-label=t("motion.toc")>
+                <h2 class="toc__title">{t("motion.toc")}</h2>
+                <ol>
+                    {motion
+                        .sections
+                        .iter()
+                        .map(|s| view! { <li><a href=format!("#section-{}", s.id)>{s.title.clone()}</a></li> })
+                        .collect_view()}
+                </ol>
+            </nav>
+            {empty.then(|| view! { <p>{t("motion.empty")}</p> })}
+            {motion
+                .sections
+                .into_iter()
+                .map(|section| {
+                    let heading = format!("section-{}", section.id);
+                    let labelled_by = heading.clone();
+                    view! {
+                        <section class="motion__section" aria-labelledby=labelled_by>
+                            <h2 id=heading>{section.title}</h2>
+                            {section
+                                .paragraphs
+                                .into_iter()
+                                .map(|p| view! { <NumberedParagraph paragraph=p motion_id can_amend/> })
+                                .collect_view()}
+                        </section>
+                    }
+                })
+                .collect_view()}
+        </article>
+    }
+}
+
+/// One paragraph: a heading for assistive technologies, then its lines, each with its number in the margin.
+/// Numbers are hidden from screen readers (they would interrupt every line); the range is said once instead.
+#[component]
+fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, can_amend: bool) -> impl IntoView {
+    let locale = use_i18n().locale;
+    let anchor = format!("p-{}", paragraph.id);
+    let first = paragraph.first_line;
+    let last = first + u32::try_from(paragraph.lines.len().saturating_sub(1)).unwrap_or(0);
+    let ordinal = paragraph.ordinal.to_string();
+    let pending = paragraph.pending_amendments;
+    let base = format!("/motions/{motion_id}/paragraphes/{}", paragraph.id);
+    let amend_href = format!("{base}/amender");
+    let history_href = format!("{base}/historique");
+    let of_paragraph = {
+        let ordinal = ordinal.clone();
+        move || tr_with(locale.get(), "motion.of_paragraph", &[("n", &ordinal)])
+    };
+    let label = move || {
+        let range = match locale.get() {
+            crate::i18n::Locale::Fr => domain::lines::line_range_label_fr(first, last),
+            crate::i18n::Locale::En => domain::lines::line_range_label_en(first, last),
+        };
+        format!(
+            "{} — {}",
+            tr_with(locale.get(), "motion.paragraph", &[("n", &ordinal)]),
+            range
+        )
+    };
+    view! {
+        <div class="paragraph" id=anchor.clone() data-paragraph-id=paragraph.id>
+            <p class="paragraph__label">
+                <a href=format!("#{anchor}") class="paragraph__anchor">{label}</a>
+            </p>
+            <p class="paragraph__text">
+                {paragraph
+                    .lines
+                    .into_iter()
+                    .zip(first..)
+                    .map(|(line, number)| {
+                        view! {
+                            <span class="line">
+                                <span class="line__number" aria-hidden="true">{number}</span>
+                                <span class="line__text">{line} " "</span>
+                            </span>
+                        }
+                    })
+                    .collect_view()}
+            </p>
+            <p class="paragraph__tools">
+                <span class="paragraph__count">
+                    {move || match pending {
+                        0 => tr(locale.get(), "motion.no_amendment").to_owned(),
+                        1 => tr(locale.get(), "motion.one_amendment").to_owned(),
+                        n => tr_with(locale.get(), "motion.amendments", &[("n", &n.to_string())]),
+                    }}
+                </span>
+                {can_amend.then({
+                    let of_paragraph = of_paragraph.clone();
+                    move || view! {
+                    " · "
+                    <a href=amend_href>
+                        {t("motion.amend")} <span class="visually-hidden">" " {of_paragraph}</span>
+                    </a>
+                }})}
+                " · "
+                <a href=history_href>
+                    {t("motion.history")} <span class="visually-hidden">" " {of_paragraph}</span>
+                </a>
+            </p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn every_phase_has_a_label_in_both_languages() {
+        for phase in Phase::ALL {
+            for locale in [Locale::Fr, Locale::En] {
+                assert_ne!(tr(locale, phase_key(phase)), phase_key(phase));
+            }
+        }
+    }
+}

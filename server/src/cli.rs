@@ -1,0 +1,126 @@
+//! The command line and environment, turned into one validated `Config`.
+
+use std::net::SocketAddr;
+
+use app::ssr::config::{Config, DEFAULT_DATABASE_URL, LogFormat};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Hémicycle: co-write and vote the motion of the congress, live.
+#[derive(Debug, Parser)]
+#[command(name = "hemicycle", version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Seed the demo congress (idempotent) and print how to reach it.
+    #[arg(long, env = "HEMICYCLE_DEMO")]
+    pub demo: bool,
+
+    /// SQLite file (`sqlite://data/hemicycle.db?mode=rwc`) or PostgreSQL URL (`postgres://user@host/db`).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: String,
+
+    /// Folder of the compiled assets (wasm, JS, CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// The URL people use to reach this server (default: `http://` + the listen address).
+    #[arg(long, env = "HEMICYCLE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Log format: `human` lines or `json` objects.
+    #[arg(long, env = "HEMICYCLE_LOG_FORMAT", value_enum, default_value_t = LogFormatArg::Human)]
+    pub log_format: LogFormatArg,
+}
+
+/// Tools run instead of the server.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Recompute every motion's hash chain and report the first broken link (exit code 1 if any).
+    VerifyLog,
+}
+
+/// `--log-format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
+    Human,
+    Json,
+}
+
+impl Cli {
+    /// Checks every value and builds the configuration.
+    ///
+    /// # Errors
+    /// A sentence in French and English naming the variable that is wrong and what is expected.
+    pub fn into_config(self) -> Result<Config, String> {
+        let site_addr: SocketAddr = self.site_addr.trim().parse().map_err(|_| {
+            format!(
+                "LEPTOS_SITE_ADDR « {} » n’est pas une adresse IP:port valide (ex. 127.0.0.1:3000) / \
+                 is not a valid IP:port address (e.g. 127.0.0.1:3000)",
+                self.site_addr
+            )
+        })?;
+        let database_url = self.database_url.trim().to_owned();
+        if database_url.is_empty() {
+            return Err("DATABASE_URL est vide / DATABASE_URL is empty".to_owned());
+        }
+        let public_url = match self.public_url.filter(|url| !url.trim().is_empty()) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            Some(url) => {
+                return Err(format!(
+                    "HEMICYCLE_PUBLIC_URL « {url} » doit commencer par http:// ou https:// / must start with \
+                     http:// or https://"
+                ));
+            }
+            None => None,
+        };
+        Ok(Config {
+            database_url,
+            site_addr,
+            site_root: self.site_root,
+            public_url,
+            log_format: match self.log_format {
+                LogFormatArg::Human => LogFormat::Human,
+                LogFormatArg::Json => LogFormat::Json,
+            },
+            demo: self.demo,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("hemicycle").chain(args.iter().copied()))
+            .expect("arguments parse")
+    }
+
+    #[test]
+    fn a_bad_listen_address_is_refused_with_the_variable_named() {
+        let error = cli(&["--site-addr", "localhost"])
+            .into_config()
+            .expect_err("refused");
+        assert!(error.contains("LEPTOS_SITE_ADDR"), "{error}");
+    }
+
+    #[test]
+    fn the_public_url_defaults_to_the_listen_address_and_must_be_http() {
+        let config = cli(&["--site-addr", "127.0.0.1:4000"])
+            .into_config()
+            .expect("valid");
+        assert_eq!(config.public_url(), "http://127.0.0.1:4000");
+        let error = cli(&["--public-url", "congres.example"])
+            .into_config()
+            .expect_err("refused");
+        assert!(error.contains("HEMICYCLE_PUBLIC_URL"), "{error}");
+    }
+}

@@ -1,0 +1,75 @@
+//! `hemicycle`: parse the configuration, start the runtime, serve. Every start-up failure is one clear
+//! line and a non-zero exit code, never a panic.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::{
+    cli::{Cli, Command},
+    startup, telemetry, verify_log,
+};
+
+fn main() -> ExitCode {
+    let mut cli = Cli::parse();
+    let command = cli.command.take();
+    let config = match cli.into_config() {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("hemicycle : {message}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("hemicycle : impossible de démarrer / cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(Command::VerifyLog) = command {
+        return runtime.block_on(verify_logs(&config.database_url));
+    }
+    match runtime.block_on(startup::run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("hemicycle : {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `hemicycle verify-log`: one line per motion; exit 1 if any chain is broken, 2 if the database cannot be read.
+async fn verify_logs(url: &str) -> ExitCode {
+    let db = match sea_orm::Database::connect(url).await {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!(
+                "hemicycle : base de données injoignable / database unreachable ({}): {err}",
+                app::ssr::store::redact_url(url)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match verify_log::verify_all(&db).await {
+        Ok(reports) => {
+            let mut intact = true;
+            for report in &reports {
+                println!("{}", report.line());
+                intact &= report.broken.is_none();
+            }
+            if intact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(err) => {
+            eprintln!("hemicycle : lecture du journal impossible / cannot read the log: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
