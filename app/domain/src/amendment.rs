@@ -252,6 +252,8 @@ pub struct Amendment {
     pub rationale: String,
     /// Co-signatories, in signing order.
     pub cosigners: Vec<MemberId>,
+    /// Members its author invited to co-sign, in invitation order (they stay listed once they sign).
+    pub invited: Vec<MemberId>,
     /// Its one status.
     pub status: AmendmentStatus,
     /// For a replacement written against an older version: its rebase or conflict.

@@ -11,7 +11,7 @@ use crate::amendment::{
     Amendment, AmendmentDraft, AmendmentStatus, AmendmentTarget, FallReason, Rebasing,
 };
 use crate::event::MotionEvent;
-use crate::ids::{AmendmentId, BallotId, ParagraphId, VersionNumber};
+use crate::ids::{AmendmentId, BallotId, MemberId, ParagraphId, SectionId, VersionNumber};
 use crate::member::{Actor, Role};
 use crate::merge::{ConflictRegion, Rebase, rebase};
 use crate::motion::Phase;
@@ -85,6 +85,69 @@ pub fn edit_draft_paragraph(
         &text,
         &FallReason::AlreadyInText { version },
     ));
+    Ok(events)
+}
+
+/// Imports a draft written in Markdown or plain text at the end of the motion (organizers, draft
+/// phase): headings open sections, blank lines separate paragraphs (see [`crate::draft`]).
+/// Paragraphs before the first heading go to the motion's last section, or to a section without a
+/// title when the motion has none yet. New sections take the ids `first_section`, `first_section
+/// + 1`…, new paragraphs `first_paragraph`, `first_paragraph + 1`… (allocated by the store).
+///
+/// # Errors
+/// The policy's refusals for [`Action::ImportDraft`]; the draft's first problem
+/// ([`Refusal::DraftEmpty`], [`Refusal::DraftEmptyHeading`], [`Refusal::DraftParagraphTooLong`]);
+/// [`Refusal::ParagraphIdTaken`] if an id to allocate is taken.
+pub fn import_draft(
+    state: &MotionState,
+    actor: &Actor,
+    text: &str,
+    first_section: SectionId,
+    first_paragraph: ParagraphId,
+) -> Result<Vec<MotionEvent>, Refusal> {
+    can(actor, Action::ImportDraft, state.phase())?;
+    let sections = crate::draft::parse_draft(text).map_err(|problems| {
+        problems
+            .into_iter()
+            .next()
+            .map_or(Refusal::DraftEmpty, Refusal::from)
+    })?;
+    let mut events = Vec::new();
+    let mut next_section = first_section.get();
+    let mut next_paragraph = first_paragraph.get();
+    let mut section_position = state.sections().iter().map(|s| s.position).max().unwrap_or(0);
+    let mut paragraph_position = u32::try_from(state.paragraphs().count()).unwrap_or(u32::MAX);
+    let mut current = state.sections().last().map(|s| s.id);
+    for section in sections {
+        if section.title.is_some() || current.is_none() {
+            section_position += 1;
+            let id = SectionId(next_section);
+            next_section += 1;
+            events.push(MotionEvent::SectionAdded {
+                section: id,
+                position: section_position,
+                title: section.title.unwrap_or_default(),
+            });
+            current = Some(id);
+        }
+        let Some(in_section) = current else {
+            continue;
+        };
+        for text in section.paragraphs {
+            let paragraph = ParagraphId(next_paragraph);
+            if state.paragraph(paragraph).is_some() {
+                return Err(Refusal::ParagraphIdTaken { paragraph });
+            }
+            next_paragraph += 1;
+            paragraph_position += 1;
+            events.push(MotionEvent::ParagraphAdded {
+                paragraph,
+                section: in_section,
+                position: paragraph_position,
+                text,
+            });
+        }
+    }
     Ok(events)
 }
 
@@ -221,6 +284,58 @@ pub fn co_sign_amendment(
     Ok(vec![MotionEvent::AmendmentCoSigned {
         amendment,
         member: actor.id,
+    }])
+}
+
+/// Invites members to co-sign one's own filed amendment. Members already invited, the author and
+/// members who already co-signed are refused by name; the same member twice in `members` counts
+/// once. Who may be invited (verified delegates of the edition) is checked by the caller, which
+/// knows the members.
+///
+/// # Errors
+/// The policy's refusals for [`Action::EditAmendment`]; [`Refusal::AmendmentNotFound`];
+/// [`Refusal::NotTheAuthor`]; [`Refusal::StatusForbids`] unless filed;
+/// [`Refusal::AuthorCannotCoSign`]; [`Refusal::AlreadyCoSigned`]; [`Refusal::AlreadyInvited`].
+pub fn invite_co_signers(
+    state: &MotionState,
+    actor: &Actor,
+    amendment: AmendmentId,
+    members: &[MemberId],
+) -> Result<Vec<MotionEvent>, Refusal> {
+    can(actor, Action::EditAmendment, state.phase())?;
+    let existing = find_amendment(state, amendment)?;
+    own(actor, existing)?;
+    require_status(existing, Action::EditAmendment, |s| {
+        *s == AmendmentStatus::Filed
+    })?;
+    let mut invited: Vec<MemberId> = Vec::with_capacity(members.len());
+    for member in members {
+        if invited.contains(member) {
+            continue;
+        }
+        if *member == existing.author {
+            return Err(Refusal::AuthorCannotCoSign { amendment });
+        }
+        if existing.cosigners.contains(member) {
+            return Err(Refusal::AlreadyCoSigned {
+                amendment,
+                member: *member,
+            });
+        }
+        if existing.invited.contains(member) {
+            return Err(Refusal::AlreadyInvited {
+                amendment,
+                member: *member,
+            });
+        }
+        invited.push(*member);
+    }
+    if invited.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![MotionEvent::CoSignersInvited {
+        amendment,
+        members: invited,
     }])
 }
 

@@ -92,6 +92,13 @@ pub enum MotionEvent {
         /// The new rationale.
         rationale: String,
     },
+    /// The author invited members to co-sign their amendment.
+    CoSignersInvited {
+        /// The amendment.
+        amendment: AmendmentId,
+        /// The members invited, in the order given.
+        members: Vec<MemberId>,
+    },
     /// A member co-signed an amendment.
     AmendmentCoSigned {
         /// The amendment.
@@ -210,6 +217,7 @@ impl MotionEvent {
             MotionEvent::DraftParagraphEdited { .. } => "draft_paragraph_edited",
             MotionEvent::AmendmentFiled { .. } => "amendment_filed",
             MotionEvent::AmendmentEdited { .. } => "amendment_edited",
+            MotionEvent::CoSignersInvited { .. } => "co_signers_invited",
             MotionEvent::AmendmentCoSigned { .. } => "amendment_co_signed",
             MotionEvent::AmendmentWithdrawn { .. } => "amendment_withdrawn",
             MotionEvent::AmendmentDeclaredAdmissible { .. } => "amendment_declared_admissible",

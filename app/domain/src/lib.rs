@@ -28,6 +28,7 @@
 pub mod amendment;
 pub mod calendar;
 pub mod command;
+pub mod congress;
 pub mod diff;
 pub mod draft;
 pub mod event;

@@ -281,6 +281,7 @@ impl MotionState {
                         target: target.clone(),
                         rationale: rationale.clone(),
                         cosigners: Vec::new(),
+                        invited: Vec::new(),
                         status: AmendmentStatus::Filed,
                         rebasing: None,
                     });
@@ -297,6 +298,17 @@ impl MotionState {
                     a.rationale.clone_from(rationale);
                     a.cosigners.clear();
                     a.rebasing = None;
+                }
+            }
+            MotionEvent::CoSignersInvited { amendment, members } => {
+                if let Some(a) = self.amendments.get_mut(amendment)
+                    && a.status == AmendmentStatus::Filed
+                {
+                    for member in members {
+                        if *member != a.author && !a.invited.contains(member) {
+                            a.invited.push(*member);
+                        }
+                    }
                 }
             }
             MotionEvent::AmendmentCoSigned { amendment, member } => {

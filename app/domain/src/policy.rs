@@ -68,11 +68,13 @@ pub enum Action {
     CreateProjectorLink,
     /// Issue an API token for a tool.
     IssueToolToken,
+    /// Create an edition (congress) and its motions.
+    ManageCongress,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ReadMotion,
         Action::EditDraft,
         Action::ChangePhase,
@@ -99,6 +101,7 @@ impl Action {
         Action::Export,
         Action::CreateProjectorLink,
         Action::IssueToolToken,
+        Action::ManageCongress,
     ];
 
     /// The stable code used in the API and in translation placeholders.
@@ -131,6 +134,7 @@ impl Action {
             Action::Export => "export",
             Action::CreateProjectorLink => "create_projector_link",
             Action::IssueToolToken => "issue_tool_token",
+            Action::ManageCongress => "manage_congress",
         }
     }
 
@@ -155,6 +159,7 @@ impl Action {
                 | Action::Export
                 | Action::CreateProjectorLink
                 | Action::IssueToolToken
+                | Action::ManageCongress
         )
     }
 }
@@ -218,6 +223,7 @@ pub const RULES: &[(Role, Action, &[Phase])] = &[
     (Role::Organizer, Action::Export, ANY),
     (Role::Organizer, Action::CreateProjectorLink, ANY),
     (Role::Organizer, Action::IssueToolToken, ANY),
+    (Role::Organizer, Action::ManageCongress, ANY),
 ];
 
 /// The phases in which a verified member with `role` may do `action`; `None` if the role may never
@@ -307,6 +313,7 @@ mod tests {
         organizer export *
         organizer create_projector_link *
         organizer issue_tool_token *
+        organizer manage_congress *
         delegate file_amendment amending
         delegate co_sign_amendment amending
         delegate withdraw_amendment amending
@@ -397,7 +404,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 4 * 4 * 26 * 5);
+        assert_eq!(checked, 4 * 4 * 27 * 5);
     }
 
     #[test]

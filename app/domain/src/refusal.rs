@@ -181,6 +181,44 @@ pub enum Refusal {
         /// The current version.
         current: VersionNumber,
     },
+    /// The member was already invited to co-sign the amendment.
+    #[error("member {member} is already invited to co-sign amendment {amendment}")]
+    AlreadyInvited {
+        /// The amendment.
+        amendment: AmendmentId,
+        /// The member.
+        member: MemberId,
+    },
+    /// The imported draft has no paragraph.
+    #[error("the draft has no paragraph")]
+    DraftEmpty,
+    /// A paragraph of the imported draft is too long.
+    #[error("the draft's paragraph starting line {line} has {chars} characters, over {max}")]
+    DraftParagraphTooLong {
+        /// The 1-based line where the paragraph starts.
+        line: usize,
+        /// Its length in `char`s.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A heading of the imported draft is empty.
+    #[error("the draft's heading line {line} is empty")]
+    DraftEmptyHeading {
+        /// The 1-based line of the heading.
+        line: usize,
+    },
+    /// A date is not a calendar day `YYYY-MM-DD`, or the end comes before the start.
+    #[error("invalid dates")]
+    InvalidDates,
+    /// A number is outside its range.
+    #[error("the number must be between {min} and {max}")]
+    NumberOutOfRange {
+        /// The smallest accepted.
+        min: u32,
+        /// The largest accepted.
+        max: u32,
+    },
 }
 
 /// Every translation key of [`Refusal::message_key`], once each.
@@ -210,6 +248,12 @@ pub const MESSAGE_KEYS: &[&str] = &[
     "refusal.conflict_unresolved",
     "refusal.no_conflict",
     "refusal.stale_version",
+    "refusal.already_invited",
+    "refusal.draft_empty",
+    "refusal.draft_paragraph_too_long",
+    "refusal.draft_empty_heading",
+    "refusal.invalid_dates",
+    "refusal.number_out_of_range",
 ];
 
 impl Refusal {
@@ -243,6 +287,12 @@ impl Refusal {
             Refusal::ConflictUnresolved { .. } => "refusal.conflict_unresolved",
             Refusal::NoConflict { .. } => "refusal.no_conflict",
             Refusal::StaleVersion { .. } => "refusal.stale_version",
+            Refusal::AlreadyInvited { .. } => "refusal.already_invited",
+            Refusal::DraftEmpty => "refusal.draft_empty",
+            Refusal::DraftParagraphTooLong { .. } => "refusal.draft_paragraph_too_long",
+            Refusal::DraftEmptyHeading { .. } => "refusal.draft_empty_heading",
+            Refusal::InvalidDates => "refusal.invalid_dates",
+            Refusal::NumberOutOfRange { .. } => "refusal.number_out_of_range",
         }
     }
 
@@ -268,7 +318,9 @@ impl Refusal {
             Refusal::EmptyText
             | Refusal::SameAsCurrent
             | Refusal::NewParagraphIdRequired
-            | Refusal::ReasonRequired => Vec::new(),
+            | Refusal::ReasonRequired
+            | Refusal::DraftEmpty
+            | Refusal::InvalidDates => Vec::new(),
             Refusal::TextTooLong { chars, max } => vec![id("chars", chars), id("max", max)],
             Refusal::ParagraphNotFound { paragraph }
             | Refusal::ParagraphDeleted { paragraph }
@@ -304,6 +356,27 @@ impl Refusal {
             Refusal::StaleVersion { expected, current } => {
                 vec![id("expected", expected), id("current", current)]
             }
+            Refusal::AlreadyInvited { amendment, member } => {
+                vec![id("amendment", amendment), id("member", member)]
+            }
+            Refusal::DraftParagraphTooLong { line, chars, max } => {
+                vec![id("line", line), id("chars", chars), id("max", max)]
+            }
+            Refusal::DraftEmptyHeading { line } => vec![id("line", line)],
+            Refusal::NumberOutOfRange { min, max } => vec![id("min", min), id("max", max)],
+        }
+    }
+}
+
+impl From<crate::draft::DraftProblem> for Refusal {
+    fn from(problem: crate::draft::DraftProblem) -> Self {
+        use crate::draft::DraftProblem;
+        match problem {
+            DraftProblem::Empty => Refusal::DraftEmpty,
+            DraftProblem::ParagraphTooLong { line, chars, max } => {
+                Refusal::DraftParagraphTooLong { line, chars, max }
+            }
+            DraftProblem::EmptyHeading { line } => Refusal::DraftEmptyHeading { line },
         }
     }
 }
@@ -402,6 +475,19 @@ mod tests {
                 expected: VersionNumber(1),
                 current: VersionNumber(2),
             },
+            Refusal::AlreadyInvited {
+                amendment: AmendmentId(3),
+                member: MemberId(4),
+            },
+            Refusal::DraftEmpty,
+            Refusal::DraftParagraphTooLong {
+                line: 7,
+                chars: 5001,
+                max: 5000,
+            },
+            Refusal::DraftEmptyHeading { line: 3 },
+            Refusal::InvalidDates,
+            Refusal::NumberOutOfRange { min: 30, max: 160 },
         ];
         for refusal in &all {
             match refusal {
@@ -429,7 +515,13 @@ mod tests {
                 | Refusal::ReasonRequired
                 | Refusal::ConflictUnresolved { .. }
                 | Refusal::NoConflict { .. }
-                | Refusal::StaleVersion { .. } => {}
+                | Refusal::StaleVersion { .. }
+                | Refusal::AlreadyInvited { .. }
+                | Refusal::DraftEmpty
+                | Refusal::DraftParagraphTooLong { .. }
+                | Refusal::DraftEmptyHeading { .. }
+                | Refusal::InvalidDates
+                | Refusal::NumberOutOfRange { .. } => {}
             }
         }
         all

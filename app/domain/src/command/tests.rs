@@ -1425,3 +1425,157 @@ proptest! {
         }
     }
 }
+
+fn new_motion_in_draft() -> MotionState {
+    MotionState::replay(&[MotionEvent::MotionCreated {
+        title: "Motion".into(),
+        preamble: String::new(),
+        line_width: 80,
+        min_cosigners: 1,
+    }])
+}
+
+#[test]
+fn importing_a_draft_makes_sections_of_headings_and_paragraphs_of_blank_lines() {
+    let mut state = new_motion_in_draft();
+    let draft = "Le congrès rappelle.\n\n# Les communes\n\nPremier\nparagraphe.\n\nSecond.\n\n## Vide\n";
+    let events = run(&mut state, |s| {
+        import_draft(s, &organizer(), draft, SectionId(7), ParagraphId(40))
+    });
+    assert_eq!(events.len(), 6, "{events:#?}");
+    let titles: Vec<&str> = state.sections().iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, vec!["", "Les communes", "Vide"]);
+    let ids: Vec<SectionId> = state.sections().iter().map(|s| s.id).collect();
+    assert_eq!(ids, vec![SectionId(7), SectionId(8), SectionId(9)]);
+    let texts: Vec<(ParagraphId, &str)> = state
+        .live_paragraphs()
+        .map(|p| (p.id, p.text.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            (ParagraphId(40), "Le congrès rappelle."),
+            (ParagraphId(41), "Premier paragraphe."),
+            (ParagraphId(42), "Second."),
+        ]
+    );
+
+    // A second import continues the motion: leading paragraphs join the last section.
+    run(&mut state, |s| {
+        import_draft(s, &organizer(), "Suite.\n\n# Fin\n\nDernier.", SectionId(10), ParagraphId(43))
+    });
+    let last = state.sections().iter().find(|s| s.id == SectionId(9));
+    assert_eq!(last.map(|s| s.paragraphs.clone()), Some(vec![ParagraphId(43)]));
+    assert_eq!(state.sections().last().map(|s| s.title.as_str()), Some("Fin"));
+    assert_eq!(state.live_paragraphs().count(), 5);
+}
+
+#[test]
+fn a_bad_draft_or_a_wrong_phase_or_role_is_refused_and_nothing_is_imported() {
+    let state = new_motion_in_draft();
+    let long = "x".repeat(MAX_PARAGRAPH_CHARS + 1);
+    let cases: Vec<(String, Refusal)> = vec![
+        ("\n\n  \n".into(), Refusal::DraftEmpty),
+        (
+            "Un.\n\n#\n\nDeux.".into(),
+            Refusal::DraftEmptyHeading { line: 3 },
+        ),
+        (
+            format!("Un.\n\n{long}"),
+            Refusal::DraftParagraphTooLong {
+                line: 3,
+                chars: MAX_PARAGRAPH_CHARS + 1,
+                max: MAX_PARAGRAPH_CHARS,
+            },
+        ),
+    ];
+    for (draft, expected) in cases {
+        assert_eq!(
+            import_draft(&state, &organizer(), &draft, SectionId(1), ParagraphId(1)),
+            Err(expected)
+        );
+    }
+    assert!(matches!(
+        import_draft(&state, &alice(), "Texte.", SectionId(1), ParagraphId(1)),
+        Err(Refusal::RoleCannot { .. })
+    ));
+    let amending = with_phase(state, Phase::Amending);
+    assert!(matches!(
+        import_draft(&amending, &organizer(), "Texte.", SectionId(1), ParagraphId(1)),
+        Err(Refusal::PhaseForbids { .. })
+    ));
+    let taken = motion(1);
+    let in_draft = MotionState::replay(
+        motion_log(1)
+            .iter()
+            .filter(|e| !matches!(e, MotionEvent::PhaseChanged { .. })),
+    );
+    assert_eq!(taken.phase(), Phase::Amending);
+    assert_eq!(
+        import_draft(&in_draft, &organizer(), "Texte.", SectionId(9), P2),
+        Err(Refusal::ParagraphIdTaken { paragraph: P2 })
+    );
+}
+
+#[test]
+fn the_author_invites_co_signers_once_each_and_invitations_survive_an_edit() {
+    let mut state = motion(1);
+    run(&mut state, |s| {
+        file_amendment(s, &alice(), replace(P1, V1, "Les maires exigent."), AmendmentId(1))
+    });
+    let events = run(&mut state, |s| {
+        invite_co_signers(s, &alice(), AmendmentId(1), &[bob().id, carol().id, bob().id])
+    });
+    assert_eq!(
+        events,
+        vec![MotionEvent::CoSignersInvited {
+            amendment: AmendmentId(1),
+            members: vec![bob().id, carol().id],
+        }]
+    );
+    assert_eq!(
+        invite_co_signers(&state, &alice(), AmendmentId(1), &[bob().id]),
+        Err(Refusal::AlreadyInvited {
+            amendment: AmendmentId(1),
+            member: bob().id,
+        })
+    );
+    assert_eq!(
+        invite_co_signers(&state, &alice(), AmendmentId(1), &[alice().id]),
+        Err(Refusal::AuthorCannotCoSign {
+            amendment: AmendmentId(1)
+        })
+    );
+    assert_eq!(
+        invite_co_signers(&state, &bob(), AmendmentId(1), &[carol().id]),
+        Err(Refusal::NotTheAuthor {
+            amendment: AmendmentId(1)
+        })
+    );
+    run(&mut state, |s| co_sign_amendment(s, &bob(), AmendmentId(1)));
+    let signed = Actor::verified(MemberId(13), Role::Delegate);
+    run(&mut state, |s| co_sign_amendment(s, &signed, AmendmentId(1)));
+    assert_eq!(
+        invite_co_signers(&state, &alice(), AmendmentId(1), &[signed.id]),
+        Err(Refusal::AlreadyCoSigned {
+            amendment: AmendmentId(1),
+            member: signed.id,
+        })
+    );
+    run(&mut state, |s| {
+        edit_amendment(s, &alice(), AmendmentId(1), replace(P1, V1, "Les maires réclament."))
+    });
+    let amendment = state.amendment(AmendmentId(1));
+    assert_eq!(amendment.map(|a| a.cosigners.len()), Some(0));
+    assert_eq!(
+        amendment.map(|a| a.invited.clone()),
+        Some(vec![bob().id, carol().id])
+    );
+    // Once admissible, co-signatures are closed, and so are invitations.
+    run(&mut state, |s| co_sign_amendment(s, &bob(), AmendmentId(1)));
+    run(&mut state, |s| declare_admissible(s, &organizer(), AmendmentId(1)));
+    assert!(matches!(
+        invite_co_signers(&state, &alice(), AmendmentId(1), &[MemberId(30)]),
+        Err(Refusal::StatusForbids { .. })
+    ));
+}
