@@ -1,11 +1,16 @@
 //! `OidcTestProvider`: the real OpenID provider of `e2e/oidc-provider` (node-oidc-provider, configured like
-//! ProConnect) on a loopback port for one test, and a login driven over plain HTTP, without a browser.
+//! ProConnect) on a loopback port, shared by every test of the binary, and a login driven over plain HTTP,
+//! without a browser.
+//!
+//! One process for all tests: starting a dozen Node.js providers at once while cargo still compiles on a
+//! two-core CI machine took more than 30 s for the last of them. Tests stay independent because every login
+//! has its own state, nonce, PKCE verifier and cookie jar.
 
 use std::{
     io::{BufRead, BufReader, Read},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    sync::{Arc, Mutex, mpsc},
+    sync::{Arc, Mutex, OnceLock, mpsc},
     time::Duration,
 };
 
@@ -26,11 +31,15 @@ pub struct Callback {
     pub state: String,
 }
 
-/// The provider process; killed when dropped.
+/// How long the provider may take to print its READY line on a loaded machine.
+const START_UP_LIMIT: Duration = Duration::from_secs(120);
+
+/// The provider process. It lives as long as the test binary: its stdin is a pipe from this process, and the
+/// provider exits when that pipe closes.
 pub struct OidcTestProvider {
     /// `http://127.0.0.1:PORT`, the issuer.
     pub issuer: String,
-    child: Child,
+    _child: Mutex<Child>,
 }
 
 fn provider_dir() -> PathBuf {
@@ -66,9 +75,10 @@ fn ensure_node_modules(dir: &Path) {
 }
 
 impl OidcTestProvider {
-    /// Starts the provider on a free loopback port and waits for its READY line.
-    pub async fn start() -> Self {
-        tokio::task::spawn_blocking(Self::start_blocking)
+    /// The shared provider, started on a free loopback port by the first test that asks for it.
+    pub async fn start() -> &'static Self {
+        static SHARED: OnceLock<OidcTestProvider> = OnceLock::new();
+        tokio::task::spawn_blocking(|| SHARED.get_or_init(Self::start_blocking))
             .await
             .expect("the provider start-up thread does not panic")
     }
@@ -114,15 +124,19 @@ impl OidcTestProvider {
                 }
             }
         });
-        match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(issuer) => OidcTestProvider { issuer, child },
+        match rx.recv_timeout(START_UP_LIMIT) {
+            Ok(issuer) => OidcTestProvider {
+                issuer,
+                _child: Mutex::new(child),
+            },
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
                 std::thread::sleep(Duration::from_millis(100));
                 let stderr = stderr.lock().map(|s| s.clone()).unwrap_or_default();
                 panic!(
-                    "the OpenID provider did not print OIDC_PROVIDER_READY within 30 s; stderr:\n{stderr}"
+                    "the OpenID provider did not print OIDC_PROVIDER_READY within {} s; stderr:\n{stderr}",
+                    START_UP_LIMIT.as_secs()
                 );
             }
         }
@@ -195,12 +209,5 @@ fn callback_from(url: &Url) -> Callback {
     Callback {
         code: param("code").expect("the callback has a code"),
         state: param("state").expect("the callback has a state"),
-    }
-}
-
-impl Drop for OidcTestProvider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
