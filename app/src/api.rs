@@ -2,12 +2,14 @@
 //! that crosses the wire. Server-only code is reached through `crate::ssr` inside function bodies.
 
 pub mod amendments;
+pub mod congress;
 pub mod dto;
 pub mod error;
 pub mod members;
 pub mod motions;
 
 pub use amendments::*;
+pub use congress::*;
 pub use dto::*;
 pub use error::ApiError;
 pub use members::*;

@@ -16,7 +16,8 @@ use leptos_router::{
 use crate::i18n::{Locale, provide_i18n, tr};
 use layout::{Footer, Header};
 use pages::{
-    amendment_editor::AmendmentEditorPage, amendments_page::AmendmentsPage, home_page::HomePage,
+    amendment_edit::AmendmentEditPage, amendment_editor::AmendmentEditorPage,
+    amendments_page::AmendmentsPage, console_page::ConsolePage, home_page::HomePage,
     invitation_page::InvitationPage, members_page::MembersPage, motion_page::MotionPage,
     not_found::NotFound, paragraph_history::ParagraphHistoryPage, profile::ProfilePage,
     register::RegisterPage, sign_in::SignInPage,
@@ -97,12 +98,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id") view=MotionPage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id/amendements") view=AmendmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/motions/:id/amendements/:aid/modifier") view=AmendmentEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id/paragraphes/:pid/amender") view=AmendmentEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id/paragraphes/:pid/historique") view=ParagraphHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/inscription") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitation/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/profil") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisation") view=ConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("/organisation/participants") view=MembersPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

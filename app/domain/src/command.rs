@@ -115,7 +115,12 @@ pub fn import_draft(
     let mut events = Vec::new();
     let mut next_section = first_section.get();
     let mut next_paragraph = first_paragraph.get();
-    let mut section_position = state.sections().iter().map(|s| s.position).max().unwrap_or(0);
+    let mut section_position = state
+        .sections()
+        .iter()
+        .map(|s| s.position)
+        .max()
+        .unwrap_or(0);
     let mut paragraph_position = u32::try_from(state.paragraphs().count()).unwrap_or(u32::MAX);
     let mut current = state.sections().last().map(|s| s.id);
     for section in sections {

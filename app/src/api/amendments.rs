@@ -82,6 +82,8 @@ pub struct AmendmentView {
     pub rationale: String,
     /// Co-signatories, in signing order.
     pub cosigners: Vec<CosignerView>,
+    /// Members the author invited who have not co-signed (yet).
+    pub invited: Vec<CosignerView>,
     /// Co-signatories needed before it can be declared admissible.
     pub min_cosigners: u32,
     /// Its status.
@@ -94,8 +96,21 @@ pub struct AmendmentView {
     pub rebased: bool,
     /// Waiting for a person to resolve overlapping edits.
     pub conflicted: bool,
+    /// While in conflict: what overlaps, to resolve it.
+    pub conflict: Option<ConflictView>,
     /// When it was filed (ms since the epoch).
     pub created_at: i64,
+}
+
+/// A conflict between an amendment and the text as it changed since the amendment was written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictView {
+    /// The version the amendment must now apply to.
+    pub onto_version: u32,
+    /// The paragraph's text in that version.
+    pub current_text: String,
+    /// Where the two disagree: (what the text says now, what the amendment proposed there).
+    pub regions: Vec<(String, String)>,
 }
 
 /// Why a version exists, with what people need to read it.
@@ -194,6 +209,9 @@ pub struct FiledAmendment {
     /// Its number ("Amendement n° N").
     pub number: u32,
 }
+
+#[cfg(feature = "ssr")]
+pub(crate) use server::run as run_command;
 
 #[cfg(feature = "ssr")]
 mod server {

@@ -117,6 +117,8 @@ mod server {
 }
 
 #[cfg(feature = "ssr")]
+pub(crate) use server::authorize;
+#[cfg(feature = "ssr")]
 pub use server::refusal_to_api;
 
 /// The signed-in member, or `None` for a visitor.

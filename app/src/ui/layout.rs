@@ -68,6 +68,7 @@ fn AccountLinks() -> impl IntoView {
                                 {move || tr_with(locale.get(), "nav.signed_in_as", &[("name", &name)])}
                             </span>
                             {me.can_manage_members.then(|| view! {
+                                <a href="/organisation">{t("nav.console")}</a>
                                 <a href="/organisation/participants">{t("nav.members")}</a>
                             })}
                             <a href="/profil">{t("nav.profile")}</a>

@@ -1,7 +1,9 @@
 //! One module per page.
 
+pub mod amendment_edit;
 pub mod amendment_editor;
 pub mod amendments_page;
+pub mod console_page;
 pub mod home_page;
 pub mod invitation_page;
 pub mod members_page;

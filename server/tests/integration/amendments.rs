@@ -23,14 +23,14 @@ use crate::support::{BOTH, Backend, DELEGATE, OBSERVER, ORGANIZER, TestApp};
 
 const KARIM: (&str, &str) = ("karim.benali@congres-demo.fr", "demo-delegue-2026");
 
-fn refusal(body: &str) -> Refusal {
+pub(crate) fn refusal(body: &str) -> Refusal {
     match serde_json::from_str::<ApiError>(body) {
         Ok(ApiError::Refused(refusal)) => refusal,
         other => panic!("a refusal, got {other:?} from {body}"),
     }
 }
 
-async fn chain(db: &DatabaseConnection, motion: i32) -> Vec<ChainLink> {
+pub(crate) async fn chain(db: &DatabaseConnection, motion: i32) -> Vec<ChainLink> {
     motion_event::Entity::find()
         .filter(motion_event::Column::MotionId.eq(motion))
         .order_by_asc(motion_event::Column::Seq)
@@ -68,7 +68,7 @@ async fn last_kinds(db: &DatabaseConnection, motion: i32, n: usize) -> Vec<Strin
 }
 
 /// The demo's paragraphs in reading order: (id, current text).
-async fn paragraphs(db: &DatabaseConnection, motion: i32) -> Vec<(i32, String)> {
+pub(crate) async fn paragraphs(db: &DatabaseConnection, motion: i32) -> Vec<(i32, String)> {
     let rows = paragraph::Entity::find()
         .filter(paragraph::Column::MotionId.eq(motion))
         .order_by_asc(paragraph::Column::Position)
@@ -114,7 +114,13 @@ async fn file(
     .await
 }
 
-async fn file_ok(app: &TestApp, cookie: &str, paragraph: i32, base: u32, text: &str) -> u32 {
+pub(crate) async fn file_ok(
+    app: &TestApp,
+    cookie: &str,
+    paragraph: i32,
+    base: u32,
+    text: &str,
+) -> u32 {
     let (status, body) = file(app, Some(cookie), paragraph, base, text).await;
     assert_eq!(status, 200, "{body}");
     serde_json::from_str::<FiledAmendment>(&body)
@@ -139,7 +145,7 @@ async fn act(
     app.call(function, Some(cookie), &form).await
 }
 
-async fn list(app: &TestApp) -> Vec<AmendmentView> {
+pub(crate) async fn list(app: &TestApp) -> Vec<AmendmentView> {
     let motion = app.demo_motion.to_string();
     let (status, body) = app
         .call("list_amendments", None, &[("motion_id", &motion)])

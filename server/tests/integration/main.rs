@@ -3,6 +3,7 @@
 //! without it these tests fail with a message saying how to provide one.
 
 mod amendments;
+mod congress;
 mod health;
 mod identity;
 mod oidc;

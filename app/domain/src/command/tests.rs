@@ -1438,7 +1438,8 @@ fn new_motion_in_draft() -> MotionState {
 #[test]
 fn importing_a_draft_makes_sections_of_headings_and_paragraphs_of_blank_lines() {
     let mut state = new_motion_in_draft();
-    let draft = "Le congrès rappelle.\n\n# Les communes\n\nPremier\nparagraphe.\n\nSecond.\n\n## Vide\n";
+    let draft =
+        "Le congrès rappelle.\n\n# Les communes\n\nPremier\nparagraphe.\n\nSecond.\n\n## Vide\n";
     let events = run(&mut state, |s| {
         import_draft(s, &organizer(), draft, SectionId(7), ParagraphId(40))
     });
@@ -1462,11 +1463,23 @@ fn importing_a_draft_makes_sections_of_headings_and_paragraphs_of_blank_lines() 
 
     // A second import continues the motion: leading paragraphs join the last section.
     run(&mut state, |s| {
-        import_draft(s, &organizer(), "Suite.\n\n# Fin\n\nDernier.", SectionId(10), ParagraphId(43))
+        import_draft(
+            s,
+            &organizer(),
+            "Suite.\n\n# Fin\n\nDernier.",
+            SectionId(10),
+            ParagraphId(43),
+        )
     });
     let last = state.sections().iter().find(|s| s.id == SectionId(9));
-    assert_eq!(last.map(|s| s.paragraphs.clone()), Some(vec![ParagraphId(43)]));
-    assert_eq!(state.sections().last().map(|s| s.title.as_str()), Some("Fin"));
+    assert_eq!(
+        last.map(|s| s.paragraphs.clone()),
+        Some(vec![ParagraphId(43)])
+    );
+    assert_eq!(
+        state.sections().last().map(|s| s.title.as_str()),
+        Some("Fin")
+    );
     assert_eq!(state.live_paragraphs().count(), 5);
 }
 
@@ -1501,7 +1514,13 @@ fn a_bad_draft_or_a_wrong_phase_or_role_is_refused_and_nothing_is_imported() {
     ));
     let amending = with_phase(state, Phase::Amending);
     assert!(matches!(
-        import_draft(&amending, &organizer(), "Texte.", SectionId(1), ParagraphId(1)),
+        import_draft(
+            &amending,
+            &organizer(),
+            "Texte.",
+            SectionId(1),
+            ParagraphId(1)
+        ),
         Err(Refusal::PhaseForbids { .. })
     ));
     let taken = motion(1);
@@ -1521,10 +1540,20 @@ fn a_bad_draft_or_a_wrong_phase_or_role_is_refused_and_nothing_is_imported() {
 fn the_author_invites_co_signers_once_each_and_invitations_survive_an_edit() {
     let mut state = motion(1);
     run(&mut state, |s| {
-        file_amendment(s, &alice(), replace(P1, V1, "Les maires exigent."), AmendmentId(1))
+        file_amendment(
+            s,
+            &alice(),
+            replace(P1, V1, "Les maires exigent."),
+            AmendmentId(1),
+        )
     });
     let events = run(&mut state, |s| {
-        invite_co_signers(s, &alice(), AmendmentId(1), &[bob().id, carol().id, bob().id])
+        invite_co_signers(
+            s,
+            &alice(),
+            AmendmentId(1),
+            &[bob().id, carol().id, bob().id],
+        )
     });
     assert_eq!(
         events,
@@ -1554,7 +1583,9 @@ fn the_author_invites_co_signers_once_each_and_invitations_survive_an_edit() {
     );
     run(&mut state, |s| co_sign_amendment(s, &bob(), AmendmentId(1)));
     let signed = Actor::verified(MemberId(13), Role::Delegate);
-    run(&mut state, |s| co_sign_amendment(s, &signed, AmendmentId(1)));
+    run(&mut state, |s| {
+        co_sign_amendment(s, &signed, AmendmentId(1))
+    });
     assert_eq!(
         invite_co_signers(&state, &alice(), AmendmentId(1), &[signed.id]),
         Err(Refusal::AlreadyCoSigned {
@@ -1563,7 +1594,12 @@ fn the_author_invites_co_signers_once_each_and_invitations_survive_an_edit() {
         })
     );
     run(&mut state, |s| {
-        edit_amendment(s, &alice(), AmendmentId(1), replace(P1, V1, "Les maires réclament."))
+        edit_amendment(
+            s,
+            &alice(),
+            AmendmentId(1),
+            replace(P1, V1, "Les maires réclament."),
+        )
     });
     let amendment = state.amendment(AmendmentId(1));
     assert_eq!(amendment.map(|a| a.cosigners.len()), Some(0));
@@ -1573,7 +1609,9 @@ fn the_author_invites_co_signers_once_each_and_invitations_survive_an_edit() {
     );
     // Once admissible, co-signatures are closed, and so are invitations.
     run(&mut state, |s| co_sign_amendment(s, &bob(), AmendmentId(1)));
-    run(&mut state, |s| declare_admissible(s, &organizer(), AmendmentId(1)));
+    run(&mut state, |s| {
+        declare_admissible(s, &organizer(), AmendmentId(1))
+    });
     assert!(matches!(
         invite_co_signers(&state, &alice(), AmendmentId(1), &[MemberId(30)]),
         Err(Refusal::StatusForbids { .. })

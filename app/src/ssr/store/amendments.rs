@@ -18,7 +18,8 @@ use super::{
     entities::{amendment, member, motion, motion_event, paragraph, paragraph_version},
 };
 use crate::api::{
-    AmendmentView, CosignerView, ParagraphHistoryView, PlaceView, ProvenanceView, VersionView,
+    AmendmentView, ConflictView, CosignerView, ParagraphHistoryView, PlaceView, ProvenanceView,
+    VersionView,
 };
 
 /// "Given Usual" of each member in `ids`.
@@ -128,6 +129,15 @@ fn amendment_view(
                 name: name_of(names, *id),
             })
             .collect(),
+        invited: a
+            .invited
+            .iter()
+            .filter(|id| !a.cosigners.contains(id))
+            .map(|id| CosignerView {
+                member_id: id.get(),
+                name: name_of(names, *id),
+            })
+            .collect(),
         min_cosigners: state.min_cosigners(),
         status: a.status.status_code(),
         status_reason,
@@ -137,6 +147,20 @@ fn amendment_view(
             Some(domain::amendment::Rebasing::Rebased { .. })
         ),
         conflicted: a.is_conflicted(),
+        conflict: match &a.rebasing {
+            Some(domain::amendment::Rebasing::Conflicted {
+                onto_version,
+                regions,
+            }) => Some(ConflictView {
+                onto_version: onto_version.get(),
+                current_text: text_at(*onto_version).unwrap_or_default().to_owned(),
+                regions: regions
+                    .iter()
+                    .map(|r| (r.theirs.clone(), r.ours.clone()))
+                    .collect(),
+            }),
+            _ => None,
+        },
         created_at,
     }
 }
@@ -154,7 +178,11 @@ pub async fn list<C: ConnectionTrait>(
     let people = names(
         conn,
         all.iter()
-            .flat_map(|a| std::iter::once(a.author).chain(a.cosigners.iter().copied()))
+            .flat_map(|a| {
+                std::iter::once(a.author)
+                    .chain(a.cosigners.iter().copied())
+                    .chain(a.invited.iter().copied())
+            })
             .map(MemberId::get),
     )
     .await?;

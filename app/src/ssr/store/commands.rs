@@ -16,7 +16,7 @@ use std::time::Duration;
 use domain::{
     amendment::{Amendment, AmendmentStatus, AmendmentTarget, Rebasing},
     event::MotionEvent,
-    ids::{AmendmentId, ParagraphId},
+    ids::{AmendmentId, ParagraphId, SectionId},
     log::canonical_json,
     motion_state::MotionState,
     paragraph::Provenance,
@@ -30,7 +30,7 @@ use serde_json::Value;
 
 use super::{
     StoreError,
-    entities::{amendment, amendment_cosigner, motion, paragraph, paragraph_version},
+    entities::{amendment, amendment_cosigner, motion, paragraph, paragraph_version, section},
     events::{self, NewEvent},
 };
 use crate::api::ApiError;
@@ -43,8 +43,10 @@ pub const MAX_ATTEMPTS: u32 = 6;
 pub struct NewIds {
     /// The id a new amendment gets.
     pub amendment: AmendmentId,
-    /// The id an inserted paragraph gets.
+    /// The id an inserted paragraph gets (an imported draft numbers its paragraphs from it).
     pub paragraph: ParagraphId,
+    /// The id a new section gets (an imported draft numbers its sections from it).
+    pub section: SectionId,
 }
 
 /// What a command did: the events appended, with their `seq`, and the motion after them.
@@ -120,10 +122,27 @@ async fn try_once(
     let mut state = load_state(&txn, motion_id).await?;
     let ids = allocate_ids(&txn).await?;
     let decided = decide(&state, ids).map_err(CommandError::Refused)?;
+    let appended = record(&txn, motion_id, actor_member_id, now, &mut state, decided).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(CommandOutcome {
+        events: appended,
+        state_after: state,
+    })
+}
+
+/// Appends `decided` to the log of `motion_id` and projects each event into the tables, `state` following.
+async fn record<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+    actor_member_id: Option<i32>,
+    now: i64,
+    state: &mut MotionState,
+    decided: Vec<MotionEvent>,
+) -> Result<Vec<(i64, MotionEvent)>, StoreError> {
     let mut appended = Vec::with_capacity(decided.len());
     for event in decided {
         let seq = events::append(
-            &txn,
+            conn,
             motion_id,
             NewEvent {
                 kind: event.kind(),
@@ -134,14 +153,90 @@ async fn try_once(
         )
         .await?;
         state.apply(&event);
-        project(&txn, motion_id, seq, &event, &state, now).await?;
+        project(conn, motion_id, seq, &event, state, now).await?;
         appended.push((seq, event));
     }
-    txn.commit().await.map_err(StoreError::from)?;
-    Ok(CommandOutcome {
-        events: appended,
-        state_after: state,
-    })
+    Ok(appended)
+}
+
+/// Creates a motion of edition `edition_id` from its first event ([`MotionEvent::MotionCreated`], checked by
+/// `domain::congress::new_motion`) and, if `draft` is not blank, imports it as its sections and paragraphs —
+/// all in one transaction, retried like [`execute`]. The motion starts in the draft phase. Answers its id.
+///
+/// # Errors
+/// `Refused` with the draft's refusal (nothing written); `Store(Conflict)` when every attempt lost its race;
+/// `Store(Db)` when the database fails.
+pub async fn create_motion(
+    db: &DatabaseConnection,
+    edition_id: i32,
+    actor: &domain::member::Actor,
+    now: i64,
+    created: MotionEvent,
+    draft: &str,
+) -> Result<(i32, CommandOutcome), CommandError> {
+    let MotionEvent::MotionCreated {
+        title,
+        preamble,
+        line_width,
+        ..
+    } = &created
+    else {
+        return Err(CommandError::Store(StoreError::Db(DbErr::Custom(
+            "create_motion needs a motion_created event".to_owned(),
+        ))));
+    };
+    let mut attempt = 1;
+    loop {
+        let result = async {
+            let txn = db.begin().await.map_err(StoreError::from)?;
+            let row = motion::ActiveModel {
+                edition_id: Set(edition_id),
+                title: Set(title.clone()),
+                preamble: Set(preamble.clone()),
+                phase: Set(domain::motion::Phase::Draft.code().to_owned()),
+                line_width: Set(to_i32(*line_width)),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(StoreError::from)?;
+            let actor_id = Some(actor.id.get());
+            let mut state = MotionState::default();
+            let mut appended = record(
+                &txn,
+                row.id,
+                actor_id,
+                now,
+                &mut state,
+                vec![created.clone()],
+            )
+            .await?;
+            if !draft.trim().is_empty() {
+                let ids = allocate_ids(&txn).await?;
+                let imported =
+                    domain::command::import_draft(&state, actor, draft, ids.section, ids.paragraph)
+                        .map_err(CommandError::Refused)?;
+                appended.extend(record(&txn, row.id, actor_id, now, &mut state, imported).await?);
+            }
+            txn.commit().await.map_err(StoreError::from)?;
+            Ok::<_, CommandError>((
+                row.id,
+                CommandOutcome {
+                    events: appended,
+                    state_after: state,
+                },
+            ))
+        }
+        .await;
+        match result {
+            Err(CommandError::Store(err)) if attempt < MAX_ATTEMPTS && is_lost_race(&err) => {
+                tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Whether a failure is a lost race worth retrying: a concurrent append took the `seq`, a concurrent command
@@ -151,7 +246,7 @@ fn is_lost_race(err: &StoreError) -> bool {
         StoreError::Conflict(name) => {
             matches!(
                 *name,
-                "motion_events_seq" | "paragraphs_id" | "amendments_id"
+                "motion_events_seq" | "paragraphs_id" | "amendments_id" | "sections_id"
             )
         }
         StoreError::Db(db) => {
@@ -228,9 +323,17 @@ async fn allocate_ids<C: ConnectionTrait>(conn: &C) -> Result<NewIds, StoreError
         .one(conn)
         .await?
         .flatten();
+    let max_section: Option<i32> = section::Entity::find()
+        .select_only()
+        .column_as(section::Column::Id.max(), "m")
+        .into_tuple::<Option<i32>>()
+        .one(conn)
+        .await?
+        .flatten();
     Ok(NewIds {
         amendment: AmendmentId(max_amendment.unwrap_or(0).saturating_add(1)),
         paragraph: ParagraphId(max_paragraph.unwrap_or(0).saturating_add(1)),
+        section: SectionId(max_section.unwrap_or(0).saturating_add(1)),
     })
 }
 
@@ -265,10 +368,45 @@ async fn project<C: ConnectionTrait>(
     now: i64,
 ) -> Result<(), StoreError> {
     match event {
-        // Created by seeding or import, which write their own rows.
-        MotionEvent::MotionCreated { .. }
-        | MotionEvent::SectionAdded { .. }
-        | MotionEvent::ParagraphAdded { .. } => {}
+        // The motion's row is written by `create_motion` before its first event; invitations live in the log.
+        MotionEvent::MotionCreated { .. } | MotionEvent::CoSignersInvited { .. } => {}
+        MotionEvent::SectionAdded {
+            section: id,
+            position,
+            title,
+        } => {
+            section::ActiveModel {
+                id: Set(id.get()),
+                motion_id: Set(motion_id),
+                position: Set(to_i32(*position)),
+                title: Set(title.clone()),
+            }
+            .insert(conn)
+            .await
+            .map_err(|err| StoreError::from_write(err, "sections_id"))?;
+            move_serial_past(conn, "sections").await?;
+        }
+        MotionEvent::ParagraphAdded {
+            paragraph: id,
+            section,
+            position,
+            text,
+        } => {
+            paragraph::ActiveModel {
+                id: Set(id.get()),
+                motion_id: Set(motion_id),
+                section_id: Set(section.get()),
+                position: Set(to_i32(*position)),
+                current_version: Set(1),
+                deleted: Set(false),
+                created_at: Set(now),
+            }
+            .insert(conn)
+            .await
+            .map_err(|err| StoreError::from_write(err, "paragraphs_id"))?;
+            move_serial_past(conn, "paragraphs").await?;
+            insert_version(conn, id.get(), 1, text, &Provenance::Initial, seq, now).await?;
+        }
         MotionEvent::PhaseChanged { .. } => {
             motion::ActiveModel {
                 id: Set(motion_id),
@@ -330,13 +468,7 @@ async fn project<C: ConnectionTrait>(
             .insert(conn)
             .await
             .map_err(|err| StoreError::from_write(err, "paragraphs_id"))?;
-            if conn.get_database_backend() == DatabaseBackend::Postgres {
-                conn.execute_unprepared(
-                    "SELECT setval(pg_get_serial_sequence('paragraphs', 'id'), \
-                     (SELECT MAX(id) FROM paragraphs))",
-                )
-                .await?;
-            }
+            move_serial_past(conn, "paragraphs").await?;
             insert_version(conn, id.get(), 1, text, provenance, seq, now).await?;
             renumber_positions(conn, motion_id, state).await?;
         }
@@ -378,6 +510,21 @@ async fn project<C: ConnectionTrait>(
         | MotionEvent::AmendmentFell { amendment: id, .. } => {
             sync_amendment(conn, motion_id, *id, state, now).await?;
         }
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, moves `table`'s id sequence past the ids written explicitly, so that later auto-numbered
+/// inserts never collide with them (SQLite's AUTOINCREMENT already follows the largest id).
+async fn move_serial_past<C: ConnectionTrait>(
+    conn: &C,
+    table: &'static str,
+) -> Result<(), StoreError> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute_unprepared(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+        ))
+        .await?;
     }
     Ok(())
 }

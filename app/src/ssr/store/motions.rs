@@ -1,13 +1,21 @@
-//! Editions, motions, sections and paragraphs: reads for the pages.
+//! Editions, motions, sections and paragraphs: reads for the pages, and the creation of an edition.
 
 use std::collections::HashMap;
 
-use domain::{lines::number_paragraphs, motion::Phase};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use domain::{
+    congress::NewEdition,
+    lines::number_paragraphs,
+    member::{MemberStatus, Role},
+    motion::Phase,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
 
 use super::{
     StoreError,
-    entities::{edition, motion, paragraph, paragraph_version, section},
+    entities::{edition, membership, motion, paragraph, paragraph_version, section},
 };
 use crate::api::{EditionSummary, MotionSummary, MotionView, ParagraphView, SectionView, SiteInfo};
 
@@ -177,4 +185,120 @@ pub async fn motion_view<C: ConnectionTrait>(
         line_width: width,
         sections,
     })
+}
+
+/// Creates an edition checked by `domain::congress::new_edition`, with `creator` as its verified organizer, in
+/// one transaction. A taken slug gets a number (`…-2`, `…-3`). Answers the edition's id.
+///
+/// # Errors
+/// `Conflict("editions_slug")` when the slug and its nine numbered variants are taken; `Db` when the database
+/// fails.
+pub async fn create_edition<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    new: &NewEdition,
+    creator: i32,
+    now: i64,
+) -> Result<i32, StoreError> {
+    let txn = db.begin().await?;
+    let mut slug = new.slug.clone();
+    for n in 2..=10 {
+        let taken = edition::Entity::find()
+            .filter(edition::Column::Slug.eq(slug.clone()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !taken {
+            break;
+        }
+        if n == 10 {
+            return Err(StoreError::Conflict("editions_slug"));
+        }
+        slug = format!("{}-{n}", new.slug);
+    }
+    let row = edition::ActiveModel {
+        slug: Set(slug),
+        title: Set(new.title.clone()),
+        place: Set(new.place.clone()),
+        starts_on: Set(new.starts_on.clone()),
+        ends_on: Set(new.ends_on.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| StoreError::from_write(err, "editions_slug"))?;
+    membership::ActiveModel {
+        edition_id: Set(row.id),
+        member_id: Set(creator),
+        role: Set(Role::Organizer.code().to_owned()),
+        status: Set(MemberStatus::Verified.code().to_owned()),
+        status_reason: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| StoreError::from_write(err, "memberships_edition_member"))?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// The edition a motion belongs to.
+///
+/// # Errors
+/// `NotFound` for an unknown motion; `Db` when the database fails.
+pub async fn edition_of_motion<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+) -> Result<i32, StoreError> {
+    motion::Entity::find_by_id(motion_id)
+        .one(conn)
+        .await?
+        .map(|m| m.edition_id)
+        .ok_or(StoreError::NotFound)
+}
+
+/// The verified delegates of an edition, by name: `(member id, "Given Usual — collectivity")`.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn verified_delegates<C: ConnectionTrait>(
+    conn: &C,
+    edition_id: i32,
+) -> Result<Vec<(i32, String)>, StoreError> {
+    use super::entities::member;
+    let ids: Vec<i32> = membership::Entity::find()
+        .filter(membership::Column::EditionId.eq(edition_id))
+        .filter(membership::Column::Role.eq(Role::Delegate.code()))
+        .filter(membership::Column::Status.eq(MemberStatus::Verified.code()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.member_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut people: Vec<(String, String, i32, String)> = member::Entity::find()
+        .filter(member::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| {
+            (
+                m.usual_name.to_lowercase(),
+                m.given_name.to_lowercase(),
+                m.id,
+                format!(
+                    "{} {} — {}",
+                    m.given_name, m.usual_name, m.collectivity_name
+                ),
+            )
+        })
+        .collect();
+    people.sort();
+    Ok(people
+        .into_iter()
+        .map(|(_, _, id, label)| (id, label))
+        .collect())
 }

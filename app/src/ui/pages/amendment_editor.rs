@@ -17,17 +17,21 @@ use crate::{
     ui::diff_view::DiffView,
 };
 
-/// Reads `:id` and `:pid` and loads the paragraph with the viewer's permissions (shared with the history).
-pub fn use_paragraph() -> Resource<Result<(ParagraphHistoryView, ViewerPermissions), ApiError>> {
+/// Reads `:id` and `:pid` and loads the paragraph with the viewer's permissions (shared with the history);
+/// loads again whenever `reload` changes (after an edit).
+pub fn use_paragraph(
+    reload: Signal<usize>,
+) -> Resource<Result<(ParagraphHistoryView, ViewerPermissions), ApiError>> {
     let params = use_params_map();
     let ids = move || {
         let params = params.read();
         (
             params.get("id").and_then(|v| v.parse::<i32>().ok()),
             params.get("pid").and_then(|v| v.parse::<i32>().ok()),
+            reload.get(),
         )
     };
-    Resource::new(ids, |(motion, paragraph)| async move {
+    Resource::new(ids, |(motion, paragraph, _)| async move {
         let (Some(motion), Some(paragraph)) = (motion, paragraph) else {
             return Err(ApiError::NotFound);
         };
@@ -43,7 +47,7 @@ pub fn use_paragraph() -> Resource<Result<(ParagraphHistoryView, ViewerPermissio
 /// `/motions/:id/paragraphes/:pid/amender`.
 #[component]
 pub fn AmendmentEditorPage() -> impl IntoView {
-    let data = use_paragraph();
+    let data = use_paragraph(Signal::derive(|| 0));
     view! {
         <Title text=t("editor.title")/>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
@@ -64,9 +68,13 @@ fn FiledOutcome(action: ServerAction<FileAmendment>, motion_id: i32) -> impl Int
     view! {
         <div class="outcome" role="status" aria-live="polite">
             {move || match action.value().get() {
-                Some(Ok(FiledAmendment { number, .. })) => view! {
+                Some(Ok(FiledAmendment { number, id })) => view! {
                     <p class="outcome__ok">
                         {tr_with(locale.get(), "editor.filed", &[("n", &number.to_string())])} " "
+                        <a href=format!("/motions/{motion_id}/amendements/{}/modifier#inviter", id.get())>
+                            {tr(locale.get(), "editor.invite_link")}
+                        </a>
+                        " · "
                         <a href=format!("/motions/{motion_id}/amendements")>{tr(locale.get(), "editor.see_list")}</a>
                     </p>
                 }

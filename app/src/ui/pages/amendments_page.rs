@@ -1,6 +1,7 @@
 //! `/motions/:id/amendements`: every amendment of a motion with its diff, rationale, co-signatories and status;
-//! a status filter that works without JavaScript; co-sign and withdraw for delegates; admissibility, adoption
-//! and rejection by hand and the phase control for organizers. The server checks every action again.
+//! a status filter that works without JavaScript; the viewer's invitations to co-sign first; co-sign, withdraw
+//! and edit for delegates; conflict resolution for the author and organizers; admissibility, adoption and
+//! rejection by hand and the phase control for organizers. The server checks every action again.
 
 use domain::{
     amendment::{AmendmentStatusCode, FallReason},
@@ -14,9 +15,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{ErrorPanel, motion_page::phase_key};
 use crate::{
     api::{
-        AdoptAmendment, AmendmentView, ApiError, ChangePhase, CoSignAmendment, DeclareAdmissible,
-        DeclareInadmissible, PlaceView, RejectAmendment, ViewerPermissions, WithdrawAmendment,
-        get_motion, list_amendments, motion_permissions,
+        AdoptAmendment, AmendmentView, ApiError, ChangePhase, CoSignAmendment, ConflictView,
+        DeclareAdmissible, DeclareInadmissible, PlaceView, RejectAmendment, ResolveConflict,
+        ViewerPermissions, WithdrawAmendment, get_motion, list_amendments, motion_permissions,
     },
     i18n::{Locale, t, tr, tr_with, use_i18n},
     ui::{diff_view::DiffView, forms::ActionOutcome},
@@ -106,6 +107,7 @@ pub fn AmendmentsPage() -> impl IntoView {
         adopt: ServerAction::new(),
         reject: ServerAction::new(),
         phase: ServerAction::new(),
+        resolve: ServerAction::new(),
     };
     let data = Resource::new(
         move || (id(), actions.version()),
@@ -138,6 +140,7 @@ pub fn AmendmentsPage() -> impl IntoView {
             <ActionOutcome result=Signal::derive(move || actions.adopt.value().get()) success="amendments.adopted"/>
             <ActionOutcome result=Signal::derive(move || actions.reject.value().get()) success="amendments.rejected"/>
             <ActionOutcome result=Signal::derive(move || actions.phase.value().get()) success="amendments.phase_changed"/>
+            <ActionOutcome result=Signal::derive(move || actions.resolve.value().get()) success="amendments.conflict_resolved"/>
         </div>
     }
 }
@@ -152,11 +155,12 @@ struct Actions {
     adopt: ServerAction<AdoptAmendment>,
     reject: ServerAction<RejectAmendment>,
     phase: ServerAction<ChangePhase>,
+    resolve: ServerAction<ResolveConflict>,
 }
 
 impl Actions {
     /// Changes whenever any action completes, so the list is read again.
-    fn version(&self) -> [usize; 7] {
+    fn version(&self) -> [usize; 8] {
         [
             self.co_sign.version().get(),
             self.withdraw.version().get(),
@@ -165,6 +169,7 @@ impl Actions {
             self.adopt.version().get(),
             self.reject.version().get(),
             self.phase.version().get(),
+            self.resolve.version().get(),
         ]
     }
 }
@@ -188,6 +193,17 @@ fn AmendmentList(
         .collect();
     let empty = shown.is_empty();
     let phase_targets = permissions.phase_targets.clone();
+    let me = permissions.member_id;
+    let can_co_sign = permissions.allows(Action::CoSignAmendment);
+    let invitations: Vec<(i32, u32)> = shown
+        .iter()
+        .filter(|a| {
+            can_co_sign
+                && a.status == AmendmentStatusCode::Filed
+                && a.invited.iter().any(|c| Some(c.member_id) == me)
+        })
+        .map(|a| (a.id, a.number))
+        .collect();
     view! {
         <p class="motion__edition"><a href=format!("/motions/{motion_id}")>{title}</a></p>
         <h1>{t("amendments.title")}</h1>
@@ -195,6 +211,24 @@ fn AmendmentList(
             {t("motion.phase")} " : " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
             " · " {move || tr_with(locale.get(), "amendments.count", &[("n", &total.to_string())])}
         </p>
+        {(!invitations.is_empty()).then(|| view! {
+            <section class="panel panel--notice" aria-labelledby="invitations-titre">
+                <h2 id="invitations-titre">{t("amendments.invitations")}</h2>
+                <ul>
+                    {invitations
+                        .iter()
+                        .map(|(id, number)| {
+                            let number = number.to_string();
+                            view! {
+                                <li><a href=format!("#amendement-{id}")>
+                                    {move || tr_with(locale.get(), "amendment.number", &[("n", &number)])}
+                                </a></li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        })}
         {(!phase_targets.is_empty()).then(|| view! { <PhaseControl motion_id targets=phase_targets.clone() action=actions.phase/> })}
         <form class="filters" method="get" role="search">
             <div class="field">
@@ -300,6 +334,18 @@ fn AmendmentCard(
     let can_refuse = decides && pending;
     let can_adopt =
         permissions.allows(Action::AdoptByHand) && a.status == AmendmentStatusCode::Admissible;
+    let can_edit =
+        permissions.allows(Action::EditAmendment) && mine && a.status == AmendmentStatusCode::Filed;
+    let can_resolve = permissions.allows(Action::ResolveConflict)
+        && pending
+        && (mine || permissions.allows(Action::DeclareAdmissibility));
+    let conflict = a.conflict.clone().filter(|_| can_resolve);
+    let invited = a
+        .invited
+        .iter()
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     let status = a.status;
     let target = {
         let a = a.clone();
@@ -316,6 +362,10 @@ fn AmendmentCard(
     let cosigner_count = format!("{}/{}", a.cosigners.len(), a.min_cosigners);
     let reason_id = format!("motif-irrecevable-{}", a.id);
     let id = a.id;
+    let number_label = {
+        let number = a.number.to_string();
+        move || tr_with(locale.get(), "amendment.number", &[("n", &number)])
+    };
     let button = move |label: &'static str| {
         view! {
             <input type="hidden" name="motion_id" value=motion_id/>
@@ -351,9 +401,18 @@ fn AmendmentCard(
                 {t("amendment.cosigners")} " (" {cosigner_count} ") : "
                 {if cosigners.is_empty() { None } else { Some(cosigners) }}
             </p>
+            {(!invited.is_empty()).then(|| view! {
+                <p class="amendment__invited">{t("edit.invited")} " : " {invited}</p>
+            })}
+            {conflict.map(|conflict| view! { <ConflictForm motion_id amendment_id=a.id conflict action=actions.resolve/> })}
             <div class="amendment__actions">
                 {can_co_sign.then(|| view! { <ActionForm action=actions.co_sign attr:class="inline-form">{button("amendment.co_sign")}</ActionForm> })}
                 {can_withdraw.then(|| view! { <ActionForm action=actions.withdraw attr:class="inline-form">{button("amendment.withdraw")}</ActionForm> })}
+                {can_edit.then(|| view! {
+                    <a class="button" href=format!("/motions/{motion_id}/amendements/{id}/modifier")>
+                        {t("amendment.edit")} <span class="visually-hidden">" " {number_label.clone()}</span>
+                    </a>
+                })}
                 {can_admit.then(|| view! { <ActionForm action=actions.admissible attr:class="inline-form">{button("amendment.declare_admissible")}</ActionForm> })}
                 {can_adopt.then(|| view! { <ActionForm action=actions.adopt attr:class="inline-form">{button("amendment.adopt")}</ActionForm> })}
                 {can_adopt.then(|| view! { <ActionForm action=actions.reject attr:class="inline-form">{button("amendment.reject")}</ActionForm> })}
@@ -366,6 +425,44 @@ fn AmendmentCard(
                 })}
             </div>
         </article>
+    }
+}
+
+/// Resolving a stale amendment's conflict: what overlaps, then the text to keep, starting from the current one.
+#[component]
+fn ConflictForm(
+    motion_id: i32,
+    amendment_id: i32,
+    conflict: ConflictView,
+    action: ServerAction<ResolveConflict>,
+) -> impl IntoView {
+    let field = format!("resolution-{amendment_id}");
+    view! {
+        <div class="amendment__conflict">
+            <h3>{t("conflict.title")}</h3>
+            <p>{t("conflict.explain")}</p>
+            <ul>
+                {conflict
+                    .regions
+                    .into_iter()
+                    .map(|(now, proposed)| view! {
+                        <li>
+                            {t("conflict.text_now")} " « " {now} " » — "
+                            {t("conflict.amendment_said")} " « " {proposed} " »"
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+            <ActionForm action attr:class="editor">
+                <input type="hidden" name="motion_id" value=motion_id/>
+                <input type="hidden" name="amendment_id" value=amendment_id/>
+                <div class="field">
+                    <label for=field.clone()>{t("conflict.resolved_text")}</label>
+                    <textarea id=field.clone() name="text" rows="5" maxlength="5000" required=true>{conflict.current_text}</textarea>
+                </div>
+                <button type="submit" class="button button--primary">{t("conflict.resolve")}</button>
+            </ActionForm>
+        </div>
     }
 }
 

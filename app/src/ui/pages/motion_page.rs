@@ -35,16 +35,21 @@ pub fn MotionPage() -> impl IntoView {
     let motion = Resource::new(id, |id| async move {
         let id = id.ok_or(ApiError::NotFound)?;
         let motion = get_motion(id).await?;
-        let can_amend = motion_permissions(id)
-            .await
-            .is_ok_and(|p| p.allows(Action::FileAmendment));
-        Ok::<_, ApiError>((motion, can_amend))
+        let tools = motion_permissions(id).await.map_or_else(
+            |_| Tools::default(),
+            |p| Tools {
+                amend: p.allows(Action::FileAmendment),
+                edit_draft: p.allows(Action::EditDraft),
+                fix: p.allows(Action::EditorialFix),
+            },
+        );
+        Ok::<_, ApiError>((motion, tools))
     });
     view! {
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match motion.await {
-                    Ok((motion, can_amend)) => view! { <MotionText motion can_amend/> }.into_any(),
+                    Ok((motion, tools)) => view! { <MotionText motion tools/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -52,8 +57,16 @@ pub fn MotionPage() -> impl IntoView {
     }
 }
 
+/// What the viewer may do from the reader, paragraph by paragraph.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Tools {
+    amend: bool,
+    edit_draft: bool,
+    fix: bool,
+}
+
 #[component]
-fn MotionText(motion: MotionView, can_amend: bool) -> impl IntoView {
+fn MotionText(motion: MotionView, tools: Tools) -> impl IntoView {
     let locale = use_i18n().locale;
     let phase = motion.phase;
     let empty = motion.sections.iter().all(|s| s.paragraphs.is_empty());
@@ -66,58 +79,62 @@ fn MotionText(motion: MotionView, can_amend: bool) -> impl IntoView {
         .map(|p| p.pending_amendments)
         .sum();
     view! {
-        <Title text=title/>
-        <article class="motion" aria-labelledby="motion-title">
-            <p class="motion__edition">{motion.edition_title}</p>
-            <h1 id="motion-title">{motion.title}</h1>
-            <p class="motion__phase">
-                {t("motion.phase")} " : " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
-            </p>
-            <p class="motion__amendments">
-                <a href=format!("/motions/{motion_id}/amendements")>
-                    {move || tr_with(locale.get(), "motion.all_amendments", &[("n", &pending.to_string())])}
-                </a>
-            </p>
-            <section class="motion__preamble" aria-label=t("motion.preamble")>
-                <p>{motion.preamble}</p>
-            </section>
-            <nav class="toc" aria-label=t("motion.toc")>
-                <h2 class="toc__title">{t("motion.toc")}</h2>
-                <ol>
-                    {motion
-                        .sections
-                        .iter()
-                        .map(|s| view! { <li><a href=format!("#section-{}", s.id)>{s.title.clone()}</a></li> })
-                        .collect_view()}
-                </ol>
-            </nav>
-            {empty.then(|| view! { <p>{t("motion.empty")}</p> })}
-            {motion
-                .sections
-                .into_iter()
-                .map(|section| {
-                    let heading = format!("section-{}", section.id);
-                    let labelled_by = heading.clone();
-                    view! {
-                        <section class="motion__section" aria-labelledby=labelled_by>
-                            <h2 id=heading>{section.title}</h2>
-                            {section
-                                .paragraphs
-                                .into_iter()
-                                .map(|p| view! { <NumberedParagraph paragraph=p motion_id can_amend/> })
-                                .collect_view()}
-                        </section>
-                    }
-                })
-                .collect_view()}
-        </article>
-    }
+            <Title text=title/>
+            <article class="motion" aria-labelledby="motion-title">
+                <p class="motion__edition">{motion.edition_title}</p>
+                <h1 id="motion-title">{motion.title}</h1>
+                <p class="motion__phase">
+                    {t("motion.phase")} " : " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
+                </p>
+                <p class="motion__amendments">
+                    <a href=format!("/motions/{motion_id}/amendements")>
+                        {move || tr_with(locale.get(), "motion.all_amendments", &[("n", &pending.to_string())])}
+                    </a>
+                </p>
+                <section class="motion__preamble" aria-label=t("motion.preamble")>
+                    <p>{motion.preamble}</p>
+                </section>
+                <nav class="toc" aria-label=t("motion.toc")>
+                    <h2 class="toc__title">{t("motion.toc")}</h2>
+                    <ol>
+                        {motion
+                            .sections
+                            .iter()
+    .filter(|s| !s.title.is_empty())
+                            .map(|s| view! { <li><a href=format!("#section-{}", s.id)>{s.title.clone()}</a></li> })
+                            .collect_view()}
+                    </ol>
+                </nav>
+                {empty.then(|| view! { <p>{t("motion.empty")}</p> })}
+                {motion
+                    .sections
+                    .into_iter()
+                    .map(|section| {
+                        let heading = format!("section-{}", section.id);
+                        // A draft's paragraphs before its first heading form a section without a title.
+                        let titled = !section.title.is_empty();
+                        let labelled_by = titled.then(|| heading.clone());
+                        view! {
+                            <section class="motion__section" id=(!titled).then(|| heading.clone()) aria-labelledby=labelled_by>
+                                {titled.then(|| view! { <h2 id=heading.clone()>{section.title.clone()}</h2> })}
+                                {section
+                                    .paragraphs
+                                    .into_iter()
+                                    .map(|p| view! { <NumberedParagraph paragraph=p motion_id tools/> })
+                                    .collect_view()}
+                            </section>
+                        }
+                    })
+                    .collect_view()}
+            </article>
+        }
 }
 
 /// One paragraph: a heading for assistive technologies, then its lines, each with its number in the margin.
 /// Numbers are hidden from screen readers (they would interrupt every line); the range is said once instead.
 #[component]
-fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, can_amend: bool) -> impl IntoView {
+fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, tools: Tools) -> impl IntoView {
+    let can_amend = tools.amend;
     let locale = use_i18n().locale;
     let anchor = format!("p-{}", paragraph.id);
     let first = paragraph.first_line;
@@ -178,6 +195,22 @@ fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, can_amend: bool) 
                         {t("motion.amend")} <span class="visually-hidden">" " {of_paragraph}</span>
                     </a>
                 }})}
+                {tools.edit_draft.then({
+                    let of_paragraph = of_paragraph.clone();
+                    let href = format!("{history_href}#modifier");
+                    move || view! {
+                        " · "
+                        <a href=href>{t("motion.edit_draft")} <span class="visually-hidden">" " {of_paragraph}</span></a>
+                    }
+                })}
+                {tools.fix.then({
+                    let of_paragraph = of_paragraph.clone();
+                    let href = format!("{history_href}#corriger");
+                    move || view! {
+                        " · "
+                        <a href=href>{t("motion.fix")} <span class="visually-hidden">" " {of_paragraph}</span></a>
+                    }
+                })}
                 " · "
                 <a href=history_href>
                     {t("motion.history")} <span class="visually-hidden">" " {of_paragraph}</span>

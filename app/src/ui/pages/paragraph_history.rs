@@ -1,14 +1,20 @@
 //! `/motions/:id/paragraphes/:pid/historique`: every version of a paragraph, oldest first, with its diff from
-//! the previous one, why it exists ("Version 2 — amendement n° 3 adopté"), who recorded it and when.
+//! the previous one, why it exists ("Version 2 — amendement n° 3 adopté"), who recorded it and when. For
+//! organizers, the paragraph's own tools: edit it while the motion is a draft, or fix its wording with a
+//! reason once amendments are open — both previewed as a live word diff.
 
+use domain::{diff::word_diff, policy::Action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{ErrorPanel, amendment_editor::use_paragraph, amendments_page::place_label};
 use crate::{
-    api::{ParagraphHistoryView, ProvenanceView, VersionView},
+    api::{
+        EditDraftParagraph, EditorialFix, ParagraphHistoryView, ProvenanceView, VersionView,
+        ViewerPermissions,
+    },
     i18n::{Locale, t, tr, tr_with, use_i18n},
-    ui::diff_view::DiffView,
+    ui::{diff_view::DiffView, forms::ActionOutcome},
 };
 
 /// "amendement n° 3 adopté", "correction rédactionnelle : …", for people.
@@ -44,13 +50,21 @@ fn date(locale: Locale, millis: i64) -> String {
 /// `/motions/:id/paragraphes/:pid/historique`.
 #[component]
 pub fn ParagraphHistoryPage() -> impl IntoView {
-    let data = use_paragraph();
+    let edit = ServerAction::<EditDraftParagraph>::new();
+    let fix = ServerAction::<EditorialFix>::new();
+    let data = use_paragraph(Signal::derive(move || {
+        edit.version().get() + fix.version().get()
+    }));
     view! {
         <Title text=t("history.title")/>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((history, _)) => view! { <History history/> }.into_any(),
+                    Ok((history, permissions)) => view! {
+                        <History history=history.clone()/>
+                        <OrganizerTools history permissions edit fix/>
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -107,5 +121,81 @@ fn Version(version: VersionView) -> impl IntoView {
                 None => view! { <p>{version.text}</p> }.into_any(),
             }}
         </article>
+    }
+}
+
+/// Editing the draft (draft phase) or fixing the wording with a reason (amending and session phases).
+#[component]
+fn OrganizerTools(
+    history: ParagraphHistoryView,
+    permissions: ViewerPermissions,
+    edit: ServerAction<EditDraftParagraph>,
+    fix: ServerAction<EditorialFix>,
+) -> impl IntoView {
+    let can_edit = permissions.allows(Action::EditDraft) && !history.deleted;
+    let can_fix = permissions.allows(Action::EditorialFix) && !history.deleted;
+    let current = history.current_text.clone();
+    let draft = RwSignal::new(current.clone());
+    let preview = {
+        let current = current.clone();
+        move || view! { <DiffView changes=word_diff(&current, &draft.get())/> }
+    };
+    let (motion_id, paragraph_id, version) = (
+        history.motion_id,
+        history.paragraph_id,
+        history.current_version,
+    );
+    let hidden = move || {
+        view! {
+            <input type="hidden" name="motion_id" value=motion_id/>
+            <input type="hidden" name="paragraph_id" value=paragraph_id/>
+            <input type="hidden" name="seen_version" value=version/>
+        }
+    };
+    let text_field = move |label: &'static str| {
+        let preview = preview.clone();
+        let current = current.clone();
+        view! {
+            <div class="field">
+                <label for="paragraphe-texte">{t(label)}</label>
+                <textarea id="paragraphe-texte" name="text" rows="6" maxlength="5000" required=true
+                    on:input=move |ev| draft.set(event_target_value(&ev))>{current}</textarea>
+            </div>
+            <section class="preview" aria-labelledby="apercu-titre">
+                <h3 id="apercu-titre">{t("editor.preview")}</h3>
+                <p class="preview__diff">{preview.clone()}</p>
+            </section>
+        }
+    };
+    view! {
+        {can_edit.then({
+            let text_field = text_field.clone();
+            move || view! {
+            <section class="panel" id="modifier" aria-labelledby="modifier-titre">
+                <h2 id="modifier-titre">{t("history.edit_draft")}</h2>
+                <ActionForm action=edit attr:class="editor">
+                    {hidden()}
+                    {text_field("editor.text")}
+                    <button type="submit" class="button button--primary">{t("history.save_draft")}</button>
+                </ActionForm>
+                <ActionOutcome result=Signal::derive(move || edit.value().get()) success="history.draft_saved"/>
+            </section>
+        }})}
+        {can_fix.then(move || view! {
+            <section class="panel" id="corriger" aria-labelledby="corriger-titre">
+                <h2 id="corriger-titre">{t("history.fix_title")}</h2>
+                <p class="field__hint">{t("history.fix_hint")}</p>
+                <ActionForm action=fix attr:class="editor">
+                    {hidden()}
+                    {text_field("editor.text")}
+                    <div class="field">
+                        <label for="correction-motif">{t("history.fix_reason")}</label>
+                        <input id="correction-motif" name="reason" type="text" required=true maxlength="5000"/>
+                    </div>
+                    <button type="submit" class="button button--primary">{t("history.fix_submit")}</button>
+                </ActionForm>
+                <ActionOutcome result=Signal::derive(move || fix.value().get()) success="history.fixed"/>
+            </section>
+        })}
     }
 }
