@@ -6,6 +6,8 @@ use app::ssr::{
     now_millis,
     state::AppState,
 };
+use std::time::Duration;
+
 use axum::{
     extract::{Request, State},
     http::{HeaderMap, Method, StatusCode, header},
@@ -79,6 +81,62 @@ fn public_origin(url: &str) -> &str {
     }
 }
 
+/// How long a page's first rendering may take before it is abandoned and started again; each new attempt
+/// waits twice as long (1.5 s, 3 s, 6 s), so a page that is slow for a good reason still gets through.
+const RENDER_PATIENCE: Duration = Duration::from_millis(1_500);
+/// Renders tried before answering 503.
+const RENDER_ATTEMPTS: u32 = 3;
+
+/// Whether a request renders a Leptos page (the only requests worth rendering again).
+fn renders_a_page(req: &Request) -> bool {
+    let path = req.uri().path();
+    *req.method() == Method::GET
+        && !req.headers().contains_key(header::UPGRADE)
+        && !["/api/", "/pkg/", "/auth/", "/healthz", "/favicon"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+}
+
+/// Renders a page again when its server rendering stalls.
+///
+/// Leptos 0.8 (up to 0.8.23 at least) has a rare race between parallel `<Suspense>` boundaries in which a
+/// page's async rendering never completes (leptos-rs/leptos#4851, #4673; the fixes released so far make it
+/// rarer, not impossible): the connection stays open with nothing sent. Our integration tests saw about three
+/// renders in a hundred stall under load on two cores. A GET page render has no side effect, so after
+/// [`RENDER_PATIENCE`] without response headers the render is dropped and tried again, and after
+/// [`RENDER_ATTEMPTS`] the visitor gets a clear 503 instead of an endless spinner. Every retry is logged.
+pub async fn retry_stalled_render(req: Request, next: Next) -> Response {
+    if !renders_a_page(&req) {
+        return next.run(req).await;
+    }
+    let (parts, _) = req.into_parts();
+    let mut patience = RENDER_PATIENCE;
+    for attempt in 1..=RENDER_ATTEMPTS {
+        let request = Request::from_parts(parts.clone(), axum::body::Body::empty());
+        let rendered = tokio::time::timeout(patience, next.clone().run(request)).await;
+        patience *= 2;
+        match rendered {
+            Ok(response) => return response,
+            Err(_) => tracing::warn!(
+                path = parts.uri.path(),
+                attempt,
+                "page rendering stalled; rendering it again"
+            ),
+        }
+    }
+    tracing::error!(
+        path = parts.uri.path(),
+        "page rendering stalled at every attempt"
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "2")],
+        "La page n’a pas pu être préparée à temps : rechargez-la. / The page could not be prepared in time: \
+         reload it.",
+    )
+        .into_response()
+}
+
 /// Refuses state-changing requests (anything but GET/HEAD/OPTIONS, and websocket upgrades) from other sites.
 pub async fn refuse_cross_site(
     State(state): State<AppState>,
@@ -101,8 +159,68 @@ pub async fn refuse_cross_site(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    };
+
     use super::*;
-    use axum::http::HeaderValue;
+    use axum::{Router, body::Body, http::HeaderValue, routing::get};
+    use tower::ServiceExt;
+
+    /// A page whose first `stalls` renderings never finish, like a render caught in the Suspense race.
+    fn page_stalling(stalls: u32) -> (Router, Arc<AtomicU32>) {
+        let calls = Arc::new(AtomicU32::new(0));
+        let counted = Arc::clone(&calls);
+        let router = Router::new()
+            .route(
+                "/motions/1",
+                get(move || {
+                    let counted = Arc::clone(&counted);
+                    async move {
+                        if counted.fetch_add(1, Ordering::SeqCst) < stalls {
+                            std::future::pending::<()>().await;
+                        }
+                        "la motion"
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn(retry_stalled_render));
+        (router, calls)
+    }
+
+    fn get_page() -> Request {
+        Request::builder()
+            .uri("/motions/1")
+            .body(Body::empty())
+            .unwrap_or_default()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stalled_page_rendering_is_tried_again_and_served() {
+        let (router, calls) = page_stalling(2);
+        let response = router.oneshot(get_page()).await;
+        assert_eq!(response.map(|r| r.status()).ok(), Some(StatusCode::OK));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_page_that_never_renders_gets_a_clear_503_after_three_tries() {
+        let (router, calls) = page_stalling(u32::MAX);
+        let response = router.oneshot(get_page()).await.ok();
+        assert_eq!(
+            response.as_ref().map(Response::status),
+            Some(StatusCode::SERVICE_UNAVAILABLE)
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), RENDER_ATTEMPTS);
+        let body = match response {
+            Some(response) => axum::body::to_bytes(response.into_body(), 4096)
+                .await
+                .unwrap_or_default(),
+            None => Default::default(),
+        };
+        assert!(String::from_utf8_lossy(&body).contains("rechargez-la"));
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

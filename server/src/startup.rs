@@ -17,7 +17,7 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_ro
 use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer};
 
 use crate::{
-    middleware::{refuse_cross_site, resolve_viewer},
+    middleware::{refuse_cross_site, resolve_viewer, retry_stalled_render},
     routes::{
         auth::{sign_in, sign_out},
         health::healthz,
@@ -61,6 +61,7 @@ pub fn build_router(state: AppState) -> Router {
             leptos::nonce::provide_nonce,
             shell,
         ))
+        .layer(axum::middleware::from_fn(retry_stalled_render))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             resolve_viewer,

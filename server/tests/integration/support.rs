@@ -139,6 +139,14 @@ impl TestApp {
         backend: Backend,
         oidc: Vec<app::ssr::auth::oidc::OidcProvider>,
     ) -> Self {
+        if std::env::var_os("HEMICYCLE_TEST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(
+                    std::env::var("HEMICYCLE_TEST_LOG").unwrap_or_default(),
+                ))
+                .with_test_writer()
+                .try_init();
+        }
         let database = TestDb::new(backend).await;
         let db = store::open(&database.url)
             .await
@@ -175,8 +183,10 @@ impl TestApp {
             })
             .await;
         });
+        // A page that never answers must fail the test with what it printed, not hang the whole run.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("client");
         TestApp {
