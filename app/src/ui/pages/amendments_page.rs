@@ -99,6 +99,12 @@ pub fn AmendmentsPage() -> impl IntoView {
             .and_then(|id| id.parse::<i32>().ok())
     };
     let filter = move || query.read().get("statut").unwrap_or_default();
+    let paragraph = move || {
+        query
+            .read()
+            .get("paragraphe")
+            .and_then(|p| p.parse::<i32>().ok())
+    };
     let actions = Actions {
         co_sign: ServerAction::new(),
         withdraw: ServerAction::new(),
@@ -126,7 +132,7 @@ pub fn AmendmentsPage() -> impl IntoView {
                 match data.await {
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     Ok((motion_id, title, amendments, permissions)) => view! {
-                        <AmendmentList motion_id title amendments permissions filter=filter() actions/>
+                        <AmendmentList motion_id title amendments permissions filter=filter() paragraph=paragraph() actions/>
                     }
                     .into_any(),
                 }
@@ -181,6 +187,7 @@ fn AmendmentList(
     amendments: Vec<AmendmentView>,
     permissions: ViewerPermissions,
     filter: String,
+    paragraph: Option<i32>,
     actions: Actions,
 ) -> impl IntoView {
     let locale = use_i18n().locale;
@@ -190,6 +197,11 @@ fn AmendmentList(
     let shown: Vec<AmendmentView> = amendments
         .into_iter()
         .filter(|a| filter.is_empty() || a.status.code() == filter)
+        .filter(|a| {
+            paragraph.is_none_or(|p| {
+                a.paragraph_id == Some(p) || a.after.as_ref().is_some_and(|after| after.paragraph_id == p)
+            })
+        })
         .collect();
     let empty = shown.is_empty();
     let phase_targets = permissions.phase_targets.clone();
@@ -230,7 +242,14 @@ fn AmendmentList(
             </section>
         })}
         {(!phase_targets.is_empty()).then(|| view! { <PhaseControl motion_id targets=phase_targets.clone() action=actions.phase/> })}
-        <form class="filters" method="get" role="search">
+        {paragraph.map(|p| view! {
+            <p class="notice">
+                {t("amendments.of_one_paragraph")} " "
+                <a href=format!("/motions/{motion_id}/amendements")>{t("amendments.all_paragraphs")}</a>
+            </p>
+            <input type="hidden" form="filtres" name="paragraphe" value=p/>
+        })}
+        <form class="filters" id="filtres" method="get" role="search">
             <div class="field">
                 <label for="filtre-statut">{t("amendments.filter_status")}</label>
                 <select id="filtre-statut" name="statut">

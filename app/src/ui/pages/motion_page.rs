@@ -180,13 +180,14 @@ fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, tools: Tools) -> 
                     .collect_view()}
             </p>
             <p class="paragraph__tools">
-                <span class="paragraph__count">
+                <a class="paragraph__count" href=format!("/motions/{motion_id}/amendements?paragraphe={}", paragraph.id)>
                     {move || match pending {
                         0 => tr(locale.get(), "motion.no_amendment").to_owned(),
                         1 => tr(locale.get(), "motion.one_amendment").to_owned(),
                         n => tr_with(locale.get(), "motion.amendments", &[("n", &n.to_string())]),
                     }}
-                </span>
+                    <span class="visually-hidden">" " {of_paragraph.clone()}</span>
+                </a>
                 {can_amend.then({
                     let of_paragraph = of_paragraph.clone();
                     move || view! {
