@@ -5,6 +5,7 @@
 mod amendments;
 mod health;
 mod identity;
+mod live;
 mod oidc;
 mod pages;
 mod startup;
