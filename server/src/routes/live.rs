@@ -221,7 +221,7 @@ impl Connection {
     async fn run(self, mut socket: WebSocket) {
         let since = match self.since {
             Some(since) => since.max(0),
-            None => match wait_hello(&mut socket).await {
+            None => match Box::pin(wait_hello(&mut socket)).await {
                 Ok(since) => since,
                 Err(code) => {
                     close_with(
@@ -236,7 +236,11 @@ impl Connection {
             },
         };
         let member_id = self.listener.member_id;
-        let mut subscription = match self.hub.subscribe(self.motion_id, self.listener).await {
+        // Futures that touch the database are boxed: they are large, and inline they would be part of every
+        // socket's task for its whole life, not only while they run.
+        let mut subscription = match Box::pin(self.hub.subscribe(self.motion_id, self.listener))
+            .await
+        {
             Ok(subscription) => subscription,
             Err(err) => {
                 tracing::warn!(motion.id = self.motion_id, error = %err, "live: subscription refused");
@@ -328,7 +332,7 @@ impl Stream {
         if let Err(stop) = self.write(subscription, text(welcome)).await {
             return stop;
         }
-        if let Err(stop) = self.replay(subscription).await {
+        if let Err(stop) = Box::pin(self.replay(subscription)).await {
             return stop;
         }
         let caught_up = protocol::live(self.last);
@@ -343,9 +347,12 @@ impl Stream {
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut heard = Instant::now();
         let control = self.control.clone();
+        // Kept across iterations: registered once, not at every frame.
+        let ended = control.ended();
+        tokio::pin!(ended);
         loop {
             tokio::select! {
-                reason = control.ended() => return Stop::Ended(reason),
+                reason = &mut ended => return Stop::Ended(reason),
                 incoming = self.socket.recv() => {
                     let Some(Ok(message)) = incoming else { return Stop::Gone };
                     heard = Instant::now();
@@ -447,7 +454,7 @@ impl Stream {
                                 "live: gap filled from the log"
                             );
                             guarded(self.socket.flush(), subscription, &self.control).await?;
-                            self.replay(subscription).await?;
+                            Box::pin(self.replay(subscription)).await?;
                         }
                         if frame.seq > self.last {
                             guarded(

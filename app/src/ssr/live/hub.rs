@@ -660,6 +660,141 @@ mod tests {
         assert_eq!(reason, EndReason::SessionEnded);
     }
 
+    /// A fresh SQLite database with the demo motion; the folder is removed by the guard.
+    struct Scratch {
+        dir: std::path::PathBuf,
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    async fn database() -> (DatabaseConnection, i32, Scratch) {
+        let dir =
+            std::env::temp_dir().join(format!("hemicycle-hub-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}/hub.db?mode=rwc", dir.display());
+        let db = crate::ssr::store::open(&url).await.expect("opens");
+        let motion = crate::ssr::demo::seed(&db, 0)
+            .await
+            .expect("seeds")
+            .motion_id;
+        (db, motion, Scratch { dir })
+    }
+
+    fn listener(member_id: i32) -> Listener {
+        Listener {
+            member_id,
+            session_hash: format!("session-{member_id}"),
+            counted_as: None,
+        }
+    }
+
+    async fn append(db: &DatabaseConnection, motion: i32, count: usize, size: usize) -> i64 {
+        let mut seq = 0;
+        for i in 0..count {
+            seq = events::append(
+                db,
+                motion,
+                events::NewEvent {
+                    kind: "test_padding",
+                    actor_id: None,
+                    occurred_at: 0,
+                    payload: serde_json::json!({ "i": i, "text": "x".repeat(size) }),
+                },
+            )
+            .await
+            .expect("appended");
+        }
+        seq
+    }
+
+    #[tokio::test]
+    async fn a_room_lives_while_followed_and_gives_each_subscriber_every_committed_event_in_order()
+    {
+        let (db, motion, _scratch) = database().await;
+        let hub = Hub::local(db.clone(), Limits::default());
+        let start = events::head(&db, motion).await.expect("head");
+        let mut first = hub
+            .subscribe(motion, listener(1))
+            .await
+            .expect("subscribed");
+        let mut second = hub
+            .subscribe(motion, listener(2))
+            .await
+            .expect("subscribed");
+        assert_eq!((hub.room_count(), hub.connection_count()), (1, 2));
+        let head = append(&db, motion, 3, 10).await;
+        // Appended but not signalled: nothing is published before the commit is announced.
+        assert!(first.try_recv().is_none());
+        hub.committed(motion, head);
+        for subscription in [&mut first, &mut second] {
+            for expected in start + 1..=head {
+                match subscription.recv().await {
+                    Received::Frame(frame) => assert_eq!(frame.seq, expected),
+                    other => panic!("frame {expected} expected, got {other:?}"),
+                }
+            }
+        }
+        // A repeated or stale signal publishes nothing twice.
+        hub.committed(motion, head);
+        hub.committed(motion, start);
+        let later = append(&db, motion, 1, 10).await;
+        hub.committed(motion, later);
+        match first.recv().await {
+            Received::Frame(frame) => assert_eq!(frame.seq, later),
+            other => panic!("{other:?}"),
+        }
+        drop(first);
+        assert_eq!(hub.room_count(), 1);
+        drop(second);
+        assert_eq!((hub.room_count(), hub.connection_count()), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_further_behind_than_its_queue_is_told_it_lags() {
+        let (db, motion, _scratch) = database().await;
+        let limits = Limits {
+            queue_bytes: 4096,
+            ..Limits::default()
+        };
+        let hub = Hub::local(db.clone(), limits);
+        let mut slow = hub
+            .subscribe(motion, listener(1))
+            .await
+            .expect("subscribed");
+        let head = append(&db, motion, 20, 1000).await;
+        hub.committed(motion, head);
+        // The test runtime has one thread: the room publishes the whole burst before this reader runs.
+        assert!(matches!(slow.recv().await, Received::Lagged));
+    }
+
+    #[tokio::test]
+    async fn ending_a_member_or_a_session_reaches_only_their_subscriptions() {
+        let (db, motion, _scratch) = database().await;
+        let hub = Hub::local(db, Limits::default());
+        let first = hub
+            .subscribe(motion, listener(1))
+            .await
+            .expect("subscribed");
+        let second = hub
+            .subscribe(motion, listener(2))
+            .await
+            .expect("subscribed");
+        assert_eq!(hub.end_member_here(1), 1);
+        assert_eq!(first.control().ended().await, EndReason::SessionEnded);
+        assert_eq!(hub.end_session_here("session-2"), 1);
+        assert_eq!(hub.end_session_here("unknown"), 0);
+        hub.stop();
+        assert_eq!(second.control().ended().await, EndReason::SessionEnded);
+        assert!(
+            hub.subscribe(motion, listener(3)).await.is_err(),
+            "a stopping hub takes no one"
+        );
+    }
+
     fn block_on<F: std::future::Future>(future: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .build()
