@@ -30,7 +30,7 @@ use axum::{
     serve::ListenerExt,
 };
 use clap::{Parser, Subcommand};
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Semaphore, broadcast, mpsc};
 use tokio_tungstenite::{
     client_async_with_config,
@@ -93,6 +93,16 @@ struct RunArgs {
     /// How long to wait for the last deliveries after the last trigger.
     #[arg(long, default_value_t = 30)]
     drain_secs: u64,
+    /// Clients reconnect (jittered backoff, `since` = their last seq) when their socket drops, and triggers
+    /// are retried: for measuring a server restart.
+    #[arg(long)]
+    reconnect: bool,
+    /// Also open this percentage of extra clients that never read their socket (not measured).
+    #[arg(long, default_value_t = 0.0)]
+    stalled_percent: f64,
+    /// Also open one extra client that sends this many `ping` messages per second (not measured).
+    #[arg(long, default_value_t = 0)]
+    flood_rate: u32,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -141,23 +151,37 @@ struct Seen {
     gaps: u32,
     duplicates: u32,
     resyncs: u32,
+    /// From a dropped socket to `live` on the new one, per reconnection.
+    reconnects_us: Vec<u32>,
     failed: bool,
 }
 
 /// How a client reaches its server.
 #[derive(Clone)]
 struct Endpoint {
-    /// `ws://…` URL.
+    /// `ws://…` URL, without query.
     url: String,
     /// `Authorization` header value, if any.
     authorization: Option<String>,
+    /// Whether the server takes `?since=` (Hémicycle does, the baseline does not).
+    with_since: bool,
+}
+
+impl Endpoint {
+    fn url_after(&self, seq: Option<i64>) -> String {
+        match (self.with_since, seq) {
+            (true, Some(seq)) => format!("{}?since={seq}", self.url),
+            _ => self.url.clone(),
+        }
+    }
 }
 
 async fn open_client(
-    endpoint: &Endpoint,
+    url: &str,
+    authorization: Option<&str>,
 ) -> anyhow::Result<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>> {
-    let mut request = endpoint.url.as_str().into_client_request()?;
-    if let Some(authorization) = &endpoint.authorization {
+    let mut request = url.into_client_request()?;
+    if let Some(authorization) = authorization {
         request
             .headers_mut()
             .insert("authorization", authorization.parse()?);
@@ -178,80 +202,193 @@ async fn open_client(
     Ok(ws)
 }
 
-/// One client: connect, wait for `live`, report ready, then count until `events` marked events were seen.
-async fn client(
+/// The options of one client.
+#[derive(Clone)]
+struct ClientPlan {
     endpoint: Endpoint,
+    /// The seq the client starts after.
+    start: Option<i64>,
     events: usize,
+    reconnect: bool,
+    /// Spreads reconnections (no two clients retry in step).
+    index: usize,
+}
+
+/// One client: connect, wait for `live`, report ready, then count until `events` marked events were seen,
+/// reconnecting from its last seq if asked to.
+async fn client(
+    plan: ClientPlan,
     gate: Arc<Semaphore>,
     ready: mpsc::Sender<bool>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Seen {
     let mut seen = Seen::default();
-    let permit = gate.acquire_owned().await;
-    let mut ws = match open_client(&endpoint).await {
-        Ok(ws) => ws,
-        Err(_) => {
-            seen.failed = true;
-            let _ = ready.send(false).await;
-            return seen;
-        }
-    };
-    drop(permit);
-    let mut last_seq: Option<i64> = None;
-    let mut is_ready = false;
+    let mut last_seq = plan.start;
+    let mut announced = false;
     let mut marked = 0;
+    let mut dropped_at: Option<Instant> = None;
+    let mut attempt: u32 = 0;
     loop {
-        let message = tokio::select! {
-            message = ws.next() => message,
-            _ = stop.changed() => break,
+        let url = plan.endpoint.url_after(last_seq);
+        let opened = {
+            let _permit = gate.acquire().await;
+            open_client(&url, plan.endpoint.authorization.as_deref()).await
         };
-        let text = match message {
-            Some(Ok(Message::Text(text))) => text,
-            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
-                seen.failed = marked < events;
-                if !is_ready {
+        let mut ws = match opened {
+            Ok(ws) => ws,
+            Err(_) if plan.reconnect && dropped_at.is_some() => {
+                attempt += 1;
+                backoff(plan.index, attempt).await;
+                continue;
+            }
+            Err(_) => {
+                seen.failed = true;
+                if !announced {
                     let _ = ready.send(false).await;
                 }
-                break;
+                return seen;
             }
-            Some(Ok(_)) => continue,
         };
-        let text = text.as_str();
-        let received_at = now_micros();
-        if text.contains(r#""type":"live""#) {
-            last_seq = number_after(text, r#""seq":"#).and_then(|s| i64::try_from(s).ok());
-            is_ready = true;
-            let _ = ready.send(true).await;
-            continue;
-        }
-        if text.contains(r#""type":"resync""#) {
-            seen.resyncs += 1;
-            continue;
-        }
-        if !text.contains(r#""type":"event""#) {
-            continue;
-        }
-        let Some(seq) = number_after(text, r#""seq":"#).and_then(|s| i64::try_from(s).ok()) else {
-            continue;
-        };
-        match last_seq {
-            Some(last) if seq <= last => seen.duplicates += 1,
-            Some(last) if seq > last + 1 => seen.gaps += 1,
-            _ => {}
-        }
-        last_seq = Some(last_seq.map_or(seq, |last| last.max(seq)));
-        if let Some(sent) = number_after(text, "loadgen t=") {
-            let latency = received_at.saturating_sub(sent);
-            seen.latencies_us
-                .push(u32::try_from(latency).unwrap_or(u32::MAX));
-            marked += 1;
-            if marked >= events {
-                break;
+        loop {
+            let message = tokio::select! {
+                message = ws.next() => message,
+                _ = stop.changed() => {
+                    let _ = ws.close(None).await;
+                    return seen;
+                }
+            };
+            let text = match message {
+                Some(Ok(Message::Text(text))) => text,
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(_)) => continue,
+            };
+            let text = text.as_str();
+            let received_at = now_micros();
+            if text.contains(r#""type":"live""#) {
+                if last_seq.is_none() {
+                    last_seq = number_after(text, r#""seq":"#).and_then(|s| i64::try_from(s).ok());
+                }
+                if let Some(at) = dropped_at.take() {
+                    seen.reconnects_us
+                        .push(u32::try_from(at.elapsed().as_micros()).unwrap_or(u32::MAX));
+                    attempt = 0;
+                }
+                if !announced {
+                    announced = true;
+                    let _ = ready.send(true).await;
+                }
+                continue;
             }
+            if text.contains(r#""type":"resync""#) {
+                seen.resyncs += 1;
+                continue;
+            }
+            if !text.contains(r#""type":"event""#) {
+                continue;
+            }
+            let Some(seq) = number_after(text, r#""seq":"#).and_then(|s| i64::try_from(s).ok())
+            else {
+                continue;
+            };
+            match last_seq {
+                Some(last) if seq <= last => seen.duplicates += 1,
+                Some(last) if seq > last + 1 => seen.gaps += 1,
+                _ => {}
+            }
+            last_seq = Some(last_seq.map_or(seq, |last| last.max(seq)));
+            if let Some(sent) = number_after(text, "loadgen t=") {
+                let latency = received_at.saturating_sub(sent);
+                seen.latencies_us
+                    .push(u32::try_from(latency).unwrap_or(u32::MAX));
+                marked += 1;
+                if marked >= plan.events {
+                    let _ = ws.close(None).await;
+                    return seen;
+                }
+            }
+        }
+        // The socket dropped before every event came.
+        if plan.reconnect && announced {
+            dropped_at.get_or_insert_with(Instant::now);
+            attempt += 1;
+            backoff(plan.index, attempt).await;
+            continue;
+        }
+        seen.failed = true;
+        if !announced {
+            let _ = ready.send(false).await;
+        }
+        return seen;
+    }
+}
+
+/// Jittered exponential backoff: 100 ms × 2^attempt, at most 2 s, plus up to 500 ms spread by client.
+async fn backoff(index: usize, attempt: u32) {
+    let base = 100u64.saturating_mul(1 << attempt.min(5)).min(2000);
+    let jitter = (now_micros() ^ (index as u64).wrapping_mul(7919)) % 500;
+    tokio::time::sleep(Duration::from_millis(base + jitter)).await;
+}
+
+async fn wait_stop(stop: &mut tokio::sync::watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        if stop.changed().await.is_err() {
+            return;
         }
     }
-    let _ = ws.close(None).await;
-    seen
+}
+
+/// A client that connects and never reads again: the server's writes to it pile up until it is cut.
+async fn stalled(
+    endpoint: Endpoint,
+    start: Option<i64>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    match open_client(
+        &endpoint.url_after(start),
+        endpoint.authorization.as_deref(),
+    )
+    .await
+    {
+        Ok(ws) => {
+            wait_stop(&mut stop).await;
+            drop(ws);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// A client that sends `rate` pings per second and reads the answers.
+async fn flood(
+    endpoint: Endpoint,
+    start: Option<i64>,
+    rate: u32,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    let Ok(mut ws) = open_client(
+        &endpoint.url_after(start),
+        endpoint.authorization.as_deref(),
+    )
+    .await
+    else {
+        return false;
+    };
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / u64::from(rate.max(1))));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if ws.send(Message::text(r#"{"v":1,"type":"ping"}"#)).await.is_err() {
+                    return false;
+                }
+            }
+            message = ws.next() => {
+                if !matches!(message, Some(Ok(_))) {
+                    return false;
+                }
+            }
+            () = wait_stop(&mut stop) => return true,
+        }
+    }
 }
 
 /// What a run measured.
@@ -273,6 +410,8 @@ struct Report {
     duplicates: u64,
     resyncs: u64,
     trigger_p50_ms: f64,
+    /// p50, p99, max of reconnection times (dropped → `live` again), and how many.
+    reconnects: Option<(f64, f64, f64, usize)>,
 }
 
 impl Report {
@@ -308,6 +447,12 @@ impl Report {
             self.resyncs,
             self.trigger_p50_ms,
         );
+        if let Some((p50, p99, max, count)) = self.reconnects {
+            println!(
+                "{:<10} reconnections={count} dropped->live p50={p50:.1}ms p99={p99:.1}ms max={max:.1}ms",
+                self.label
+            );
+        }
     }
 }
 
@@ -379,6 +524,7 @@ async fn measure(
     label: &'static str,
     args: &RunArgs,
     endpoints: Vec<Endpoint>,
+    start: Option<i64>,
     trigger: Trigger,
     server_pid: Option<u32>,
 ) -> anyhow::Result<Report> {
@@ -389,16 +535,38 @@ async fn measure(
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..args.clients {
-        let endpoint = endpoints[i % endpoints.len()].clone();
+        let plan = ClientPlan {
+            endpoint: endpoints[i % endpoints.len()].clone(),
+            start,
+            events: args.events,
+            reconnect: args.reconnect,
+            index: i,
+        };
         tasks.spawn(client(
-            endpoint,
-            args.events,
+            plan,
             gate.clone(),
             ready_tx.clone(),
             stop_rx.clone(),
         ));
     }
     drop(ready_tx);
+    let mut disturbers = tokio::task::JoinSet::new();
+    let stalled_count = (args.clients as f64 * args.stalled_percent / 100.0).round() as usize;
+    for i in 0..stalled_count {
+        disturbers.spawn(stalled(
+            endpoints[i % endpoints.len()].clone(),
+            start,
+            stop_rx.clone(),
+        ));
+    }
+    if args.flood_rate > 0 {
+        disturbers.spawn(flood(
+            endpoints[0].clone(),
+            start,
+            args.flood_rate,
+            stop_rx.clone(),
+        ));
+    }
     let mut connected = 0;
     for _ in 0..args.clients {
         match ready_rx.recv().await {
@@ -418,11 +586,18 @@ async fn measure(
 
     let mut trigger_ms = Vec::with_capacity(args.events);
     for n in 0..args.events {
-        let sent = Instant::now();
-        trigger
-            .fire(n)
-            .await
-            .with_context(|| format!("{label}: trigger {n}"))?;
+        let deadline = Instant::now() + Duration::from_secs(if args.reconnect { 60 } else { 0 });
+        let sent = loop {
+            let sent = Instant::now();
+            match trigger.fire(n).await {
+                Ok(()) => break sent,
+                // A restarting server: try again until it is back.
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(err) => return Err(err.context(format!("{label}: trigger {n}"))),
+            }
+        };
         trigger_ms.push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
         tokio::time::sleep(Duration::from_millis(args.interval_ms)).await;
     }
@@ -449,6 +624,18 @@ async fn measure(
             all
         }
     };
+    let _ = stop_tx.send(true);
+    let mut disturbing = 0;
+    while let Some(result) = disturbers.join_next().await {
+        disturbing += usize::from(result.unwrap_or(false));
+    }
+    if stalled_count > 0 || args.flood_rate > 0 {
+        eprintln!(
+            "{label}: {stalled_count} stalled readers and {} flooding client(s) ({} of them connected)",
+            usize::from(args.flood_rate > 0),
+            disturbing
+        );
+    }
     let rss_after = server_pid.and_then(rss_kib);
     let mut latencies: Vec<u32> = seen
         .iter()
@@ -456,6 +643,21 @@ async fn measure(
         .collect();
     latencies.sort_unstable();
     trigger_ms.sort_unstable();
+    let mut reconnects: Vec<u32> = seen
+        .iter()
+        .flat_map(|s| s.reconnects_us.iter().copied())
+        .collect();
+    reconnects.sort_unstable();
+    let reconnects = (!reconnects.is_empty()).then(|| {
+        (
+            percentile(&reconnects, 50.0),
+            percentile(&reconnects, 99.0),
+            reconnects
+                .last()
+                .map_or(f64::NAN, |m| f64::from(*m) / 1000.0),
+            reconnects.len(),
+        )
+    });
     Ok(Report {
         label,
         clients: args.clients,
@@ -475,6 +677,7 @@ async fn measure(
         duplicates: seen.iter().map(|s| u64::from(s.duplicates)).sum(),
         resyncs: seen.iter().map(|s| u64::from(s.resyncs)).sum(),
         trigger_p50_ms: percentile(&trigger_ms, 50.0),
+        reconnects,
     })
 }
 
@@ -485,12 +688,9 @@ async fn probe(args: &RunArgs, http: &reqwest::Client, token: &str) -> anyhow::R
         args.url.replacen("http", "ws", 1),
         args.motion
     );
-    let mut ws = open_client(&Endpoint {
-        url: ws_url,
-        authorization: Some(format!("Bearer {token}")),
-    })
-    .await
-    .context("probe connection (is the server up, the token valid?)")?;
+    let mut ws = open_client(&ws_url, Some(&format!("Bearer {token}")))
+        .await
+        .context("probe connection (is the server up, the token valid?)")?;
     let head = loop {
         match ws.next().await {
             Some(Ok(Message::Text(text))) if text.contains(r#""type":"live""#) => {
@@ -530,7 +730,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     let (head, section) = probe(&args, &http, &first).await?;
     eprintln!("hemicycle: head seq {head}, filing into section {section}");
     let ws_url = format!(
-        "{}/api/v1/motions/{}/live?since={head}",
+        "{}/api/v1/motions/{}/live",
         args.url.replacen("http", "ws", 1),
         args.motion
     );
@@ -539,6 +739,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         .map(|token| Endpoint {
             url: ws_url.clone(),
             authorization: Some(format!("Bearer {token}")),
+            with_since: true,
         })
         .collect();
     let trigger = Trigger::Hemicycle {
@@ -548,7 +749,15 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         motion: args.motion,
         section,
     };
-    let ours = measure("hemicycle", &args, endpoints, trigger, args.server_pid).await?;
+    let ours = measure(
+        "hemicycle",
+        &args,
+        endpoints,
+        Some(head),
+        trigger,
+        args.server_pid,
+    )
+    .await?;
     ours.print();
     if args.no_baseline {
         return Ok(());
@@ -589,12 +798,13 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     let endpoints = vec![Endpoint {
         url: format!("ws://{}/ws", args.baseline_addr),
         authorization: None,
+        with_since: false,
     }];
     let trigger = Trigger::Baseline {
         http,
         url: format!("http://{}", args.baseline_addr),
     };
-    let result = measure("baseline", &args, endpoints, trigger, Some(pid)).await;
+    let result = measure("baseline", &args, endpoints, None, trigger, Some(pid)).await;
     let _ = child.kill();
     let _ = child.wait();
     let baseline = result?;
