@@ -15,7 +15,9 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Seed the demo congress (idempotent) and print how to reach it.
-    #[arg(long, env = "HEMICYCLE_DEMO")]
+    // `HEMICYCLE_DEMO=1` (as `make run` sets it) must work: clap's default for a flag accepts only true/false.
+    #[arg(long, env = "HEMICYCLE_DEMO", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
 
     /// SQLite file (`sqlite://data/hemicycle.db?mode=rwc`) or PostgreSQL URL (`postgres://user@host/db`).
@@ -184,6 +186,13 @@ mod tests {
             .into_config()
             .expect_err("refused");
         assert!(error.contains("HEMICYCLE_PUBLIC_URL"), "{error}");
+    }
+
+    #[test]
+    fn the_demo_flag_still_needs_no_value() {
+        // The value parser (for `HEMICYCLE_DEMO=1`) must not turn the flag into an option.
+        assert!(cli(&["--demo"]).demo);
+        assert!(Cli::try_parse_from(["hemicycle", "--demo", "1"]).is_err());
     }
 
     #[test]
