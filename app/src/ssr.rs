@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod identity;
+pub mod live;
 pub mod rate_limit;
 pub mod state;
 pub mod store;

@@ -1,9 +1,10 @@
 //! The command line and environment, turned into one validated `Config`.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, path::PathBuf};
 
 use app::ssr::config::{Config, DEFAULT_DATABASE_URL, LogFormat};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::member::{Attendance, Role};
 
 /// Hémicycle: co-write and vote the motion of the congress, live.
 #[derive(Debug, Parser)]
@@ -14,7 +15,9 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Seed the demo congress (idempotent) and print how to reach it.
-    #[arg(long, env = "HEMICYCLE_DEMO")]
+    // `HEMICYCLE_DEMO=1` (as `make run` sets it) must work: clap's default for a flag accepts only true/false.
+    #[arg(long, env = "HEMICYCLE_DEMO", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
 
     /// SQLite file (`sqlite://data/hemicycle.db?mode=rwc`) or PostgreSQL URL (`postgres://user@host/db`).
@@ -43,6 +46,67 @@ pub struct Cli {
 pub enum Command {
     /// Recompute every motion's hash chain and report the first broken link (exit code 1 if any).
     VerifyLog,
+    /// Issue bearer tokens for tools (load generator, displays): one real session per token, stored hashed.
+    IssueTokens(IssueTokensArgs),
+}
+
+/// `hemicycle issue-tokens --motion 1 --count 100 --out tokens.txt`.
+#[derive(Debug, Args)]
+pub struct IssueTokensArgs {
+    /// The motion the tools will follow (it must exist).
+    #[arg(long)]
+    pub motion: i32,
+    /// How many tokens.
+    #[arg(long, default_value_t = 1)]
+    pub count: u32,
+    /// Where to write them, one per line (mode 600).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Whose sessions: verified members of the current edition with this role.
+    #[arg(long, value_enum, default_value_t = RoleArg::Delegate)]
+    pub role: RoleArg,
+    /// Where the sessions take part from (presence figures).
+    #[arg(long, value_enum, default_value_t = AttendanceArg::Remote)]
+    pub attendance: AttendanceArg,
+    /// Create that many test members first (`charge-00001@charge.invalid`…), one per token.
+    #[arg(long)]
+    pub create_members: bool,
+}
+
+/// `--role` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Delegate,
+    Observer,
+    Chair,
+    Organizer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Delegate => Role::Delegate,
+            RoleArg::Observer => Role::Observer,
+            RoleArg::Chair => Role::Chair,
+            RoleArg::Organizer => Role::Organizer,
+        }
+    }
+}
+
+/// `--attendance` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AttendanceArg {
+    Hall,
+    Remote,
+}
+
+impl From<AttendanceArg> for Attendance {
+    fn from(attendance: AttendanceArg) -> Self {
+        match attendance {
+            AttendanceArg::Hall => Attendance::InHall,
+            AttendanceArg::Remote => Attendance::Remote,
+        }
+    }
 }
 
 /// `--log-format` values.
@@ -122,5 +186,36 @@ mod tests {
             .into_config()
             .expect_err("refused");
         assert!(error.contains("HEMICYCLE_PUBLIC_URL"), "{error}");
+    }
+
+    #[test]
+    fn the_demo_flag_still_needs_no_value() {
+        // The value parser (for `HEMICYCLE_DEMO=1`) must not turn the flag into an option.
+        assert!(cli(&["--demo"]).demo);
+        assert!(Cli::try_parse_from(["hemicycle", "--demo", "1"]).is_err());
+    }
+
+    #[test]
+    fn issue_tokens_takes_a_motion_a_count_and_a_file() {
+        let parsed = cli(&[
+            "issue-tokens",
+            "--motion",
+            "1",
+            "--count",
+            "5",
+            "--out",
+            "t.txt",
+            "--attendance",
+            "hall",
+        ]);
+        match parsed.command {
+            Some(Command::IssueTokens(args)) => {
+                assert_eq!((args.motion, args.count), (1, 5));
+                assert_eq!(Role::from(args.role), Role::Delegate);
+                assert_eq!(Attendance::from(args.attendance), Attendance::InHall);
+                assert!(!args.create_members);
+            }
+            other => panic!("issue-tokens expected, got {other:?}"),
+        }
     }
 }

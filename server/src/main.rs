@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use server::{
-    cli::{Cli, Command},
-    startup, telemetry, verify_log,
+    cli::{Cli, Command, IssueTokensArgs},
+    startup, telemetry, tokens, verify_log,
 };
 
 fn main() -> ExitCode {
@@ -30,8 +30,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Some(Command::VerifyLog) = command {
-        return runtime.block_on(verify_logs(&config.database_url));
+    match command {
+        Some(Command::VerifyLog) => return runtime.block_on(verify_logs(&config.database_url)),
+        Some(Command::IssueTokens(args)) => {
+            return runtime.block_on(issue_tokens(&config.database_url, args));
+        }
+        None => {}
     }
     match runtime.block_on(startup::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,6 +74,41 @@ async fn verify_logs(url: &str) -> ExitCode {
         Err(err) => {
             eprintln!("hemicycle : lecture du journal impossible / cannot read the log: {err}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `hemicycle issue-tokens`: exit 0 with the tokens written, 1 with a sentence saying why not.
+async fn issue_tokens(url: &str, args: IssueTokensArgs) -> ExitCode {
+    let result = async {
+        let db = app::ssr::store::open(url).await?;
+        let request = tokens::TokenRequest {
+            motion_id: args.motion,
+            count: args.count,
+            role: args.role.into(),
+            attendance: args.attendance.into(),
+            create_members: args.create_members,
+        };
+        let issued = tokens::issue(&db, &request, app::ssr::now_millis()).await?;
+        tokens::write_tokens(&args.out, &issued.tokens)?;
+        anyhow::Ok(issued)
+    }
+    .await;
+    match result {
+        Ok(issued) => {
+            println!(
+                "{} jetons pour {} membres écrits dans / {} tokens for {} members written to {}",
+                issued.tokens.len(),
+                issued.members,
+                issued.tokens.len(),
+                issued.members,
+                args.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("hemicycle : {err:#}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod health;
 pub mod language;
+pub mod live;
 pub mod oidc;
 
 use axum::{

@@ -5,12 +5,20 @@ use std::{net::SocketAddr, sync::Arc};
 use anyhow::Context;
 use app::{
     App, shell,
-    ssr::{config::Config, content_security_policy, demo, now_millis, state::AppState, store},
+    ssr::{
+        config::Config,
+        content_security_policy, demo,
+        live::{Hub, Limits},
+        now_millis,
+        state::AppState,
+        store,
+    },
 };
 use axum::{
     Router,
     http::{HeaderName, HeaderValue, header},
     routing::{get, post},
+    serve::ListenerExt,
 };
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -22,7 +30,7 @@ use crate::{
         auth::{sign_in, sign_out},
         health::healthz,
         language::switch_language,
-        oidc,
+        live, oidc,
     },
 };
 
@@ -54,6 +62,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/deconnexion", post(sign_out))
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/auth/oidc/{provider}", post(oidc::start))
+        .route("/api/v1/motions/{id}/live", get(live::live))
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -122,11 +131,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let public_url = config.public_url();
     let demo_requested = config.demo;
     let state = AppState {
-        db,
+        db: db.clone(),
         config: Arc::new(config),
         leptos_options: options,
         limiter: Arc::default(),
         oidc: Arc::new(providers),
+        live: Hub::start(db.clone(), Limits::default()),
     };
 
     if demo_requested {
@@ -168,14 +178,24 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     }
 
+    let hub = state.live.clone();
     let router = build_router(state);
     println!("Hémicycle écoute sur / listens on {public_url}");
     tracing::info!(addr = %local_addr, "listening");
     axum::serve(
-        listener,
+        listener.tap_io(|tcp| {
+            // Live frames are small and must leave at once, not wait for the previous one's ACK.
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %err, "TCP_NODELAY not set");
+            }
+        }),
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Upgraded sockets are not HTTP requests the server waits for: tell them to reconnect elsewhere.
+        hub.stop();
+    })
     .await
     .context("serving HTTP")?;
     tracing::info!("stopped cleanly");

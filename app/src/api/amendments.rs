@@ -238,6 +238,7 @@ mod server {
         let actor = viewer.actor();
         commands::execute(
             &state.db,
+            &state.live,
             motion_id,
             Some(viewer.member_id),
             now_millis(),

@@ -270,6 +270,7 @@ pub async fn set_member_status(
                 sessions::end_all(&state.db, member_id)
                     .await
                     .map_err(|e| e.into_api("end_sessions"))?;
+                state.live.end_member(member_id);
             }
             Ok(())
         }

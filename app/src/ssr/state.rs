@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::prelude::{LeptosOptions, use_context};
 use sea_orm::DatabaseConnection;
 
-use super::{auth::oidc::OidcProvider, config::Config, rate_limit::RateLimiter};
+use super::{auth::oidc::OidcProvider, config::Config, live::Hub, rate_limit::RateLimiter};
 use crate::api::ApiError;
 
 /// Shared by all routes and server functions.
@@ -18,6 +18,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// The OpenID providers discovered at start-up, in configuration order.
     pub oidc: Arc<Vec<OidcProvider>>,
+    /// The realtime hub: rooms of the motions followed over websockets on this instance.
+    pub live: Hub,
 }
 
 impl FromRef<AppState> for LeptosOptions {

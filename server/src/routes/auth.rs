@@ -104,10 +104,11 @@ pub async fn sign_out(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
 ) -> Response {
-    if let Some(Extension(viewer)) = viewer
-        && let Err(err) = sessions::end(&state.db, &viewer.session_hash).await
-    {
-        tracing::error!(error = %err, "ending a session failed");
+    if let Some(Extension(viewer)) = viewer {
+        match sessions::end(&state.db, &viewer.session_hash).await {
+            Ok(()) => state.live.end_session(&viewer.session_hash),
+            Err(err) => tracing::error!(error = %err, "ending a session failed"),
+        }
     }
     let mut response = see_other("/");
     if let Ok(cookie) = HeaderValue::from_str(&sessions::clear_cookie(state.secure_cookies())) {

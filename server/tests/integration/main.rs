@@ -6,6 +6,7 @@ mod amendments;
 mod congress;
 mod health;
 mod identity;
+mod live;
 mod oidc;
 mod pages;
 mod startup;

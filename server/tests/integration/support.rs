@@ -5,6 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 use app::ssr::{
     config::{Config, LogFormat},
     demo,
+    live::{Hub, Limits},
     state::AppState,
     store,
 };
@@ -122,6 +123,8 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: DatabaseConnection,
+    /// This instance's realtime hub.
+    pub live: Hub,
     pub client: reqwest::Client,
     pub demo_motion: i32,
     shutdown: Option<oneshot::Sender<()>>,
@@ -170,7 +173,9 @@ impl TestApp {
             config: Arc::new(config),
             limiter: Arc::default(),
             oidc: Arc::new(oidc),
+            live: Hub::start(db.clone(), Limits::default()),
         };
+        let live = state.live.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let router = server::build_router(state);
         tokio::spawn(async move {
@@ -192,11 +197,17 @@ impl TestApp {
         TestApp {
             addr,
             db,
+            live,
             client,
             demo_motion: summary.motion_id,
             shutdown: Some(tx),
             _database: database,
         }
+    }
+
+    /// The URL of this instance's database (another instance may open it too).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -5,6 +5,7 @@ use std::process::Command;
 use app::ssr::store::entities::member;
 use app::ssr::{
     demo,
+    live::{Hub, Limits},
     store::{self, commands},
 };
 use domain::{
@@ -48,7 +49,8 @@ async fn verify_log_passes_an_intact_log_and_names_the_first_altered_event() {
             .expect("query")
             .expect("Amélie exists")
             .id;
-        commands::execute(&db, motion, Some(author), SEED_TIME, |state, ids| {
+        let hub = Hub::local(db.clone(), Limits::default());
+        commands::execute(&db, &hub, motion, Some(author), SEED_TIME, |state, ids| {
             domain::command::file_amendment(
                 state,
                 &Actor::verified(MemberId(author), Role::Delegate),

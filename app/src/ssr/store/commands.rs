@@ -1,5 +1,5 @@
 //! The one command path of a motion: load its log → replay → ask the domain → append the events and update
-//! the materialized tables, in one transaction → (publish after commit). Every change to a motion's text or
+//! the materialized tables, in one transaction → signal the realtime hub, after commit. Every change to a motion's text or
 //! amendments goes through [`execute`]; server functions, routes and tools call it, never the tables directly.
 //!
 //! Depends on the store and the pure domain; knows nothing of HTTP or Leptos.
@@ -33,7 +33,7 @@ use super::{
     entities::{amendment, amendment_cosigner, motion, paragraph, paragraph_version, section},
     events::{self, NewEvent},
 };
-use crate::api::ApiError;
+use crate::{api::ApiError, ssr::live::Hub};
 
 /// How many times a command's transaction is tried when it loses a race (same `seq`, same new id, SQLite busy).
 pub const MAX_ATTEMPTS: u32 = 6;
@@ -82,13 +82,15 @@ impl CommandError {
 /// Runs one command on motion `motion_id` for `actor_member_id` (`None`: the system) at `now` (ms since the
 /// epoch): in one transaction, loads and replays the log, asks `decide` (with freshly allocated ids), appends
 /// each event to the log and projects it into the materialized tables, then commits. A transaction that loses
-/// a race is retried from the start (up to [`MAX_ATTEMPTS`]), so `decide` sees the state that wins.
+/// a race is retried from the start (up to [`MAX_ATTEMPTS`]), so `decide` sees the state that wins. Once the
+/// transaction has committed, and only then, `live` is told the motion's new head seq.
 ///
 /// # Errors
 /// `Refused` with the domain's refusal (nothing written); `Store(NotFound)` for an unknown motion;
 /// `Store(Conflict)` when every attempt lost its race; `Store(Db)` when the database fails.
 pub async fn execute(
     db: &DatabaseConnection,
+    live: &Hub,
     motion_id: i32,
     actor_member_id: Option<i32>,
     now: i64,
@@ -103,7 +105,11 @@ pub async fn execute(
                 attempt += 1;
             }
             Ok(outcome) => {
-                // publish after commit: the realtime hub (live issue) sends `outcome.events` here, never before.
+                // Only the seq crosses: the hub reads the committed events back from the log, as it does for
+                // other instances' commits, so there is one path to the sockets.
+                if let Some((seq, _)) = outcome.events.last() {
+                    live.committed(motion_id, *seq);
+                }
                 return Ok(outcome);
             }
             Err(other) => return Err(other),

@@ -3,7 +3,8 @@
 
 use domain::log::{GENESIS_HASH, canonical_json, chain_hash};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::{Value, json};
 
@@ -91,4 +92,40 @@ pub async fn since<C: ConnectionTrait>(
         .order_by_asc(motion_event::Column::Seq)
         .all(conn)
         .await?)
+}
+
+/// At most `limit` events of a motion after `since`, in order: replays and catch-ups read the log in pages so
+/// that a long motion never sits whole in memory.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+    since: i64,
+    limit: u64,
+) -> Result<Vec<motion_event::Model>, StoreError> {
+    Ok(motion_event::Entity::find()
+        .filter(motion_event::Column::MotionId.eq(motion_id))
+        .filter(motion_event::Column::Seq.gt(since))
+        .order_by_asc(motion_event::Column::Seq)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
+
+/// The seq of the last event of a motion (0 when its log is empty).
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn head<C: ConnectionTrait>(conn: &C, motion_id: i32) -> Result<i64, StoreError> {
+    Ok(motion_event::Entity::find()
+        .select_only()
+        .column_as(motion_event::Column::Seq.max(), "head")
+        .filter(motion_event::Column::MotionId.eq(motion_id))
+        .into_tuple::<Option<i64>>()
+        .one(conn)
+        .await?
+        .flatten()
+        .unwrap_or(0))
 }

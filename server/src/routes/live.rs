@@ -1,0 +1,559 @@
+//! `GET /api/v1/motions/{id}/live`: the websocket a page (or a tool) follows a motion with.
+//!
+//! Who asks (session cookie, or `Authorization: Bearer` for tools) and from where (`Origin` must be ours:
+//! cross-site websocket hijacking) are checked before the upgrade. Then: subscribe to the motion's room, replay
+//! the log after `since` from the database, and stream the room — subscribing first and skipping seqs already
+//! sent, so the replay/live boundary has neither gap nor duplicate. The protocol is in `docs/protocol.md`.
+//!
+//! One task per socket, small buffers: a 4 KiB read buffer, client messages of 4 KiB at most, and no queue of
+//! our own (the room's shared ring is the queue). A write that blocks while the room publishes more than the
+//! queue's bytes makes the client lagging (`resync`, then close); a write blocked for [`STALL`] is cut.
+
+use std::time::Duration;
+
+use app::ssr::{
+    identity::{Viewer, sessions},
+    live::{
+        Control, EndReason, Hub, Listener, Received, Subscription,
+        protocol::{self, ClientMessage, close_code},
+    },
+    now_millis,
+    state::AppState,
+    store::{entities::motion, events},
+};
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{
+        Path, Query, State,
+        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
+    },
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use domain::member::{MemberStatus, Role};
+use futures_util::SinkExt;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::Deserialize;
+use tokio::time::{Instant, MissedTickBehavior};
+
+/// Bytes read from the socket at a time, and the largest client message accepted.
+pub const READ_BUFFER: usize = 4 * 1024;
+/// The server pings this often.
+pub const HEARTBEAT: Duration = Duration::from_secs(20);
+/// A client heard from less recently than this is closed (code 4408).
+pub const SILENCE: Duration = Duration::from_secs(60);
+/// Without `?since=`, the client has this long to say `hello`.
+const HELLO_WAIT: Duration = Duration::from_secs(10);
+/// A write that does not complete in this time belongs to a reader that stopped reading: the socket is cut.
+pub const STALL: Duration = Duration::from_secs(30);
+/// Closing frames get this long to leave.
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
+/// Events read from the log per query during a replay.
+const REPLAY_PAGE: u64 = 256;
+/// Frames already waiting in the room are written together, up to this many, with one flush.
+const BURST: usize = 64;
+
+/// `?since=N`: the last seq the client has (0 or absent: from the start, unless it says `hello`).
+#[derive(Debug, Default, Deserialize)]
+pub struct LiveQuery {
+    pub since: Option<i64>,
+}
+
+fn refuse(status: StatusCode, message: &'static str) -> Response {
+    (status, message).into_response()
+}
+
+/// The `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(slash) => &url[..after_scheme + slash],
+        None => url,
+    }
+}
+
+/// Whether a websocket handshake may proceed as far as its `Origin` goes. A browser always sends `Origin` on a
+/// websocket handshake, and the cookie is what a foreign page could ride on: a cookie-authenticated handshake
+/// needs our origin. A bearer token is not ambient authority, so a tool may omit the header (not send another).
+fn origin_allowed(origin: Option<&HeaderValue>, public_url: &str, bearer: bool) -> bool {
+    match origin {
+        Some(origin) => origin
+            .to_str()
+            .is_ok_and(|o| o.eq_ignore_ascii_case(origin_of(public_url))),
+        None => bearer,
+    }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The websocket route. Answers 403 (foreign origin), 401 (no valid session or token), 404 (no such motion)
+/// before upgrading.
+pub async fn live(
+    State(state): State<AppState>,
+    Path(motion_id): Path<i32>,
+    Query(query): Query<LiveQuery>,
+    viewer: Option<Extension<Viewer>>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let bearer = bearer_token(&headers);
+    if !origin_allowed(
+        headers.get(header::ORIGIN),
+        &state.config.public_url(),
+        bearer.is_some(),
+    ) {
+        tracing::warn!(
+            motion.id = motion_id,
+            "live: handshake from a foreign origin refused"
+        );
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "Connexion refusée : elle ne vient pas d’une page de Hémicycle. / Connection refused: it does not \
+             come from a Hémicycle page.",
+        );
+    }
+    let viewer = match bearer {
+        Some(token) => match sessions::resolve(&state.db, token, now_millis()).await {
+            Ok(found) => found,
+            Err(err) => {
+                tracing::error!(error = %err, "live: session lookup failed");
+                return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Service momentanément indisponible. / Service temporarily unavailable.",
+                );
+            }
+        },
+        None => viewer.map(|Extension(viewer)| viewer),
+    };
+    let Some(viewer) = viewer else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "Connectez-vous pour suivre la séance. / Sign in to follow the session.",
+        );
+    };
+    match motion::Entity::find_by_id(motion_id).one(&state.db).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return refuse(StatusCode::NOT_FOUND, "Motion inconnue. / Unknown motion."),
+        Err(err) => {
+            tracing::error!(error = %err, "live: motion lookup failed");
+            return refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service momentanément indisponible. / Service temporarily unavailable.",
+            );
+        }
+    }
+    let actor = viewer.actor();
+    let listener = Listener {
+        member_id: viewer.member_id,
+        session_hash: viewer.session_hash,
+        counted_as: (actor.role == Role::Delegate && actor.status == MemberStatus::Verified)
+            .then_some(viewer.attendance),
+    };
+    let connection = Connection {
+        db: state.db.clone(),
+        hub: state.live.clone(),
+        motion_id,
+        since: query.since,
+        listener,
+    };
+    upgrade
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_message_size(READ_BUFFER)
+        .max_frame_size(READ_BUFFER)
+        .on_upgrade(move |socket| connection.run(socket))
+}
+
+/// Why a socket's loop ended.
+#[derive(Debug)]
+enum Stop {
+    /// The client closed, or the connection failed.
+    Gone,
+    /// The client fell behind the room by more than its queue: `resync`, then close.
+    Lagging,
+    /// A write made no progress for [`STALL`]: cut.
+    Stalled,
+    /// Revocation or shutdown.
+    Ended(EndReason),
+    /// Nothing heard for [`SILENCE`].
+    Silent,
+    /// The client broke the protocol.
+    BadMessage(&'static str),
+    /// The log could not be read.
+    Failed,
+}
+
+struct Connection {
+    db: DatabaseConnection,
+    hub: Hub,
+    motion_id: i32,
+    since: Option<i64>,
+    listener: Listener,
+}
+
+/// Runs `io` (a write on the socket) unless the socket is ended, lags or stalls meanwhile.
+async fn guarded<T, E>(
+    io: impl Future<Output = Result<T, E>>,
+    subscription: &mut Subscription,
+    control: &Control,
+) -> Result<T, Stop> {
+    tokio::select! {
+        // The write first: when it completes at once (the usual case) nothing else is even polled.
+        biased;
+        done = io => done.map_err(|_| Stop::Gone),
+        reason = control.ended() => Err(Stop::Ended(reason)),
+        () = subscription.overflowed() => Err(Stop::Lagging),
+        () = tokio::time::sleep(STALL) => Err(Stop::Stalled),
+    }
+}
+
+fn text(frame: impl Into<axum::extract::ws::Utf8Bytes>) -> Message {
+    Message::Text(frame.into())
+}
+
+impl Connection {
+    async fn run(self, mut socket: WebSocket) {
+        let since = match self.since {
+            Some(since) => since.max(0),
+            None => match Box::pin(wait_hello(&mut socket)).await {
+                Ok(since) => since,
+                Err(code) => {
+                    close_with(
+                        &mut socket,
+                        Some(protocol::error(code)),
+                        close_code::BAD_MESSAGE,
+                        code,
+                    )
+                    .await;
+                    return;
+                }
+            },
+        };
+        let member_id = self.listener.member_id;
+        // Futures that touch the database are boxed: they are large, and inline they would be part of every
+        // socket's task for its whole life, not only while they run.
+        let mut subscription = match Box::pin(self.hub.subscribe(self.motion_id, self.listener))
+            .await
+        {
+            Ok(subscription) => subscription,
+            Err(err) => {
+                tracing::warn!(motion.id = self.motion_id, error = %err, "live: subscription refused");
+                close_with(&mut socket, None, close_code::GOING_AWAY, "unavailable").await;
+                return;
+            }
+        };
+        tracing::debug!(
+            motion.id = self.motion_id,
+            member.id = member_id,
+            since,
+            "live: connected"
+        );
+        let mut stream = Stream {
+            socket,
+            control: subscription.control(),
+            db: self.db,
+            motion_id: self.motion_id,
+            last: since,
+        };
+        let stop = stream.serve(&mut subscription, member_id).await;
+        tracing::debug!(
+            motion.id = self.motion_id,
+            member.id = member_id,
+            ?stop,
+            "live: closing"
+        );
+        stream.finish(subscription, stop).await;
+    }
+}
+
+/// Waits for the client's `hello` when the URL carried no `since`.
+async fn wait_hello(socket: &mut WebSocket) -> Result<i64, &'static str> {
+    let deadline = tokio::time::sleep(HELLO_WAIT);
+    tokio::pin!(deadline);
+    loop {
+        let message = tokio::select! {
+            () = &mut deadline => return Err("hello_expected"),
+            message = socket.recv() => message,
+        };
+        match message {
+            Some(Ok(Message::Text(text))) => {
+                return match protocol::parse_client(text.as_str()) {
+                    Ok(ClientMessage::Hello { since }) => Ok(since),
+                    Ok(ClientMessage::Ping) => Err("hello_expected"),
+                    Err(err) => Err(err.code()),
+                };
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+            Some(Ok(Message::Binary(_))) => return Err("malformed"),
+            Some(Ok(Message::Close(_)) | Err(_)) | None => return Err("hello_expected"),
+        }
+    }
+}
+
+async fn close_with(
+    socket: &mut WebSocket,
+    last_words: Option<String>,
+    code: u16,
+    reason: &'static str,
+) {
+    let _ = tokio::time::timeout(CLOSE_WAIT, async {
+        if let Some(words) = last_words {
+            socket.send(text(words)).await?;
+        }
+        socket
+            .send(Message::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            })))
+            .await
+    })
+    .await;
+}
+
+/// A subscribed socket: what it has sent so far.
+struct Stream {
+    socket: WebSocket,
+    control: std::sync::Arc<Control>,
+    db: DatabaseConnection,
+    motion_id: i32,
+    /// The last seq written to the socket.
+    last: i64,
+}
+
+impl Stream {
+    async fn serve(&mut self, subscription: &mut Subscription, member_id: i32) -> Stop {
+        let welcome = protocol::welcome(self.motion_id, member_id, self.last);
+        if let Err(stop) = self.write(subscription, text(welcome)).await {
+            return stop;
+        }
+        if let Err(stop) = Box::pin(self.replay(subscription)).await {
+            return stop;
+        }
+        let caught_up = protocol::live(self.last);
+        let presence = subscription.presence_frame();
+        if let Err(stop) = self.write(subscription, text(caught_up)).await {
+            return stop;
+        }
+        if let Err(stop) = self.write(subscription, text(presence)).await {
+            return stop;
+        }
+        let mut heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT, HEARTBEAT);
+        heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut heard = Instant::now();
+        let control = self.control.clone();
+        // Kept across iterations: registered once, not at every frame.
+        let ended = control.ended();
+        tokio::pin!(ended);
+        loop {
+            tokio::select! {
+                reason = &mut ended => return Stop::Ended(reason),
+                incoming = self.socket.recv() => {
+                    let Some(Ok(message)) = incoming else { return Stop::Gone };
+                    heard = Instant::now();
+                    match message {
+                        Message::Text(frame) => match protocol::parse_client(frame.as_str()) {
+                            Ok(ClientMessage::Ping) => {
+                                if let Err(stop) = self.write(subscription, text(protocol::pong())).await {
+                                    return stop;
+                                }
+                            }
+                            // Already streaming: a late hello changes nothing.
+                            Ok(ClientMessage::Hello { .. }) => {}
+                            Err(err) => return Stop::BadMessage(err.code()),
+                        },
+                        Message::Binary(_) => return Stop::BadMessage("malformed"),
+                        Message::Close(_) => return Stop::Gone,
+                        Message::Ping(_) | Message::Pong(_) => {}
+                    }
+                }
+                received = subscription.recv() => {
+                    if let Err(stop) = self.forward(subscription, received).await {
+                        return stop;
+                    }
+                }
+                _ = heartbeat.tick() => {
+                    if heard.elapsed() >= SILENCE {
+                        return Stop::Silent;
+                    }
+                    if let Err(stop) = self.write(subscription, Message::Ping(Bytes::new())).await {
+                        return stop;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn write(
+        &mut self,
+        subscription: &mut Subscription,
+        message: Message,
+    ) -> Result<(), Stop> {
+        guarded(self.socket.send(message), subscription, &self.control).await
+    }
+
+    /// Sends the events after `self.last` from the log, a page at a time, each page with one flush.
+    async fn replay(&mut self, subscription: &mut Subscription) -> Result<(), Stop> {
+        loop {
+            let rows = events::page(&self.db, self.motion_id, self.last, REPLAY_PAGE)
+                .await
+                .map_err(|err| {
+                    tracing::warn!(motion.id = self.motion_id, error = %err, "live: replay failed");
+                    Stop::Failed
+                })?;
+            let full = rows.len() as u64 >= REPLAY_PAGE;
+            for row in rows {
+                let frame = protocol::event(
+                    row.seq,
+                    &row.kind,
+                    row.occurred_at,
+                    row.actor_id,
+                    &row.payload,
+                );
+                guarded(self.socket.feed(text(frame)), subscription, &self.control).await?;
+                self.last = row.seq;
+            }
+            guarded(self.socket.flush(), subscription, &self.control).await?;
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Writes a frame from the room and whatever else is already waiting, with one flush.
+    async fn forward(
+        &mut self,
+        subscription: &mut Subscription,
+        first: Received,
+    ) -> Result<(), Stop> {
+        let mut next = Some(first);
+        let mut written = 0;
+        while let Some(received) = next.take() {
+            match received {
+                Received::Frame(frame) => {
+                    if frame.seq == 0 {
+                        guarded(
+                            self.socket.feed(text(frame.text)),
+                            subscription,
+                            &self.control,
+                        )
+                        .await?;
+                    } else {
+                        if frame.seq > self.last + 1 {
+                            // Cannot happen by construction (subscribe, then read); if it ever does, the log
+                            // fills the hole rather than the client finding it.
+                            tracing::warn!(
+                                motion.id = self.motion_id,
+                                from = self.last,
+                                to = frame.seq,
+                                "live: gap filled from the log"
+                            );
+                            guarded(self.socket.flush(), subscription, &self.control).await?;
+                            Box::pin(self.replay(subscription)).await?;
+                        }
+                        if frame.seq > self.last {
+                            guarded(
+                                self.socket.feed(text(frame.text)),
+                                subscription,
+                                &self.control,
+                            )
+                            .await?;
+                            self.last = frame.seq;
+                        }
+                    }
+                    written += 1;
+                }
+                Received::Lagged => return Err(Stop::Lagging),
+                Received::Closed => return Err(Stop::Ended(EndReason::GoingAway)),
+            }
+            next = if written < BURST {
+                subscription.try_recv()
+            } else {
+                None
+            };
+        }
+        guarded(self.socket.flush(), subscription, &self.control).await
+    }
+
+    async fn finish(mut self, subscription: Subscription, stop: Stop) {
+        // Leave the room first: whatever happens on the socket now holds nothing of the room's.
+        drop(subscription);
+        let socket = &mut self.socket;
+        match stop {
+            Stop::Gone | Stop::Stalled => {}
+            Stop::Lagging => {
+                // The client's pending write may still be draining: give it the time a stalled reader gets.
+                let _ = tokio::time::timeout(STALL, async {
+                    socket.send(text(protocol::resync(self.last))).await?;
+                    socket
+                        .send(Message::Close(Some(CloseFrame {
+                            code: close_code::RESYNC,
+                            reason: "resync".into(),
+                        })))
+                        .await
+                })
+                .await;
+            }
+            Stop::Ended(EndReason::SessionEnded) => {
+                close_with(socket, None, close_code::SESSION_ENDED, "session ended").await;
+            }
+            Stop::Ended(EndReason::GoingAway) => {
+                close_with(socket, None, close_code::GOING_AWAY, "restarting").await;
+            }
+            Stop::Silent => close_with(socket, None, close_code::SILENT, "silent").await,
+            Stop::BadMessage(code) => {
+                close_with(
+                    socket,
+                    Some(protocol::error(code)),
+                    close_code::BAD_MESSAGE,
+                    code,
+                )
+                .await;
+            }
+            Stop::Failed => close_with(socket, None, 1011, "unavailable").await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cookie_handshake_needs_our_origin_a_token_may_omit_it() {
+        let ours = HeaderValue::from_static("https://congres.example.fr");
+        let theirs = HeaderValue::from_static("https://evil.example");
+        let public = "https://congres.example.fr/";
+        assert!(origin_allowed(Some(&ours), public, false));
+        assert!(!origin_allowed(Some(&theirs), public, false));
+        assert!(
+            !origin_allowed(Some(&theirs), public, true),
+            "a token never excuses a foreign page"
+        );
+        assert!(
+            !origin_allowed(None, public, false),
+            "a browser always sends Origin"
+        );
+        assert!(origin_allowed(None, public, true));
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_from_the_authorization_header() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        assert_eq!(bearer_token(&headers), Some("abc"));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer  "));
+        assert_eq!(bearer_token(&headers), None);
+    }
+}
