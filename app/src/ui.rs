@@ -3,6 +3,7 @@
 pub mod diff_view;
 pub mod forms;
 pub mod layout;
+pub mod live;
 pub mod pages;
 
 use leptos::prelude::*;

@@ -42,6 +42,8 @@ pub struct MotionView {
     pub phase: Phase,
     pub line_width: usize,
     pub sections: Vec<SectionView>,
+    /// The last event of the motion's log this view includes: where a live client starts.
+    pub seq: i64,
 }
 
 /// A titled section of a motion.

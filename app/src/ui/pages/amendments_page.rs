@@ -20,7 +20,11 @@ use crate::{
         ViewerPermissions, WithdrawAmendment, get_motion, list_amendments, motion_permissions,
     },
     i18n::{Locale, t, tr, tr_with, use_i18n},
-    ui::{diff_view::DiffView, forms::ActionOutcome},
+    ui::{
+        diff_view::DiffView,
+        forms::ActionOutcome,
+        live::{Live, LiveStatus},
+    },
 };
 
 /// The translation key of an amendment status.
@@ -115,29 +119,39 @@ pub fn AmendmentsPage() -> impl IntoView {
         phase: ServerAction::new(),
         resolve: ServerAction::new(),
     };
+    let live = Live::new();
+    on_cleanup(move || live.stop());
     let data = Resource::new(
-        move || (id(), actions.version()),
-        |(id, _)| async move {
+        move || (id(), actions.version(), live.tick.get()),
+        |(id, _, _)| async move {
             let id = id.ok_or(ApiError::NotFound)?;
             let motion = get_motion(id).await?;
             let amendments = list_amendments(id).await?;
             let permissions = motion_permissions(id).await?;
-            Ok::<_, ApiError>((motion.id, motion.title, amendments, permissions))
+            Ok::<_, ApiError>((motion.id, motion.seq, motion.title, amendments, permissions))
         },
     );
+    Effect::new(move || {
+        if let Some(Ok((motion_id, seq, _, _, permissions))) = data.get()
+            && permissions.member_id.is_some()
+        {
+            live.start(motion_id, seq);
+        }
+    });
     view! {
         <Title text=t("amendments.title")/>
-        <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
+        <LiveStatus live/>
+        <Transition fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    Ok((motion_id, title, amendments, permissions)) => view! {
+                    Ok((motion_id, _, title, amendments, permissions)) => view! {
                         <AmendmentList motion_id title amendments permissions filter=filter() paragraph=paragraph() actions/>
                     }
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
         <div class="outcomes">
             <ActionOutcome result=Signal::derive(move || actions.co_sign.value().get()) success="amendments.co_signed"/>
             <ActionOutcome result=Signal::derive(move || actions.withdraw.value().get()) success="amendments.withdrawn"/>

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::ErrorPanel;
+use crate::ui::live::{Live, LiveStatus};
 use crate::{
     api::{ApiError, MotionView, ParagraphView, get_motion, motion_permissions},
     i18n::{t, tr, tr_with, use_i18n},
@@ -32,12 +33,15 @@ pub fn MotionPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i32>().ok())
     };
-    let motion = Resource::new(id, |id| async move {
+    let live = Live::new();
+    on_cleanup(move || live.stop());
+    let motion = Resource::new(move || (id(), live.tick.get()), |(id, _)| async move {
         let id = id.ok_or(ApiError::NotFound)?;
         let motion = get_motion(id).await?;
         let tools = motion_permissions(id).await.map_or_else(
             |_| Tools::default(),
             |p| Tools {
+                signed_in: p.member_id.is_some(),
                 amend: p.allows(Action::FileAmendment),
                 edit_draft: p.allows(Action::EditDraft),
                 fix: p.allows(Action::EditorialFix),
@@ -45,21 +49,32 @@ pub fn MotionPage() -> impl IntoView {
         );
         Ok::<_, ApiError>((motion, tools))
     });
+    // Visitors read; signed-in members follow the motion live.
+    Effect::new(move || {
+        if let Some(Ok((motion, tools))) = motion.get()
+            && tools.signed_in
+        {
+            live.start(motion.id, motion.seq);
+        }
+    });
     view! {
-        <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
+        // Outside the refreshed part: the live region must stay in place to be heard.
+        <LiveStatus live/>
+        <Transition fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match motion.await {
                     Ok((motion, tools)) => view! { <MotionText motion tools/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 /// What the viewer may do from the reader, paragraph by paragraph.
 #[derive(Clone, Copy, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Tools {
+    signed_in: bool,
     amend: bool,
     edit_draft: bool,
     fix: bool,
