@@ -4,6 +4,7 @@ import { expectNoAccessibilityViolations, waitForHydration } from "./helpers";
 const organizer = { email: "claire.fontaine@congres-demo.fr", password: "demo-organisation-2026" };
 const amelie = { email: "amelie.rousseau@congres-demo.fr", password: "demo-deleguee-2026" };
 const karim = { email: "karim.benali@congres-demo.fr", password: "demo-delegue-2026" };
+const chair = { email: "bernard.lemoine@congres-demo.fr", password: "demo-presidence-2026" };
 
 async function signedInPage(browser: Browser, account: { email: string; password: string }): Promise<Page> {
   const context = await browser.newContext({ locale: "fr-FR" });
@@ -111,4 +112,23 @@ test("une motion naît d’un brouillon, s’ouvre aux amendements, et un confli
   await expect(delegate.getByText("Le conflit est résolu : l’amendement s’applique au texte actuel.")).toBeVisible();
   await expect(delegate.getByRole("heading", { name: "Conflit avec le texte actuel" })).toHaveCount(0);
   await expect(delegate.locator(".amendment ins").first()).toContainText("consacré");
+
+  // The session opens; the chair puts a paragraph under debate and the delegate's page follows it live.
+  await org.goto(`${motionUrl}/amendements`);
+  await waitForHydration(org);
+  await org.getByLabel("Passer à la phase").selectOption({ label: "Séance" });
+  await org.getByRole("button", { name: "Changer de phase" }).click();
+  await expect(org.getByText("Phase modifiée.")).toBeVisible();
+  await delegate.goto(motionUrl);
+  await waitForHydration(delegate);
+  await expect(delegate.locator(".live").getByText("En direct")).toBeVisible();
+  const president = await signedInPage(browser, chair);
+  await president.goto(motionUrl);
+  await waitForHydration(president);
+  await president.getByRole("button", { name: "Mettre en débat" }).nth(3).click();
+  await expect(president.getByText("Le point en débat a été changé.")).toBeVisible();
+  const debated = delegate.locator(".paragraph--debated");
+  await expect(debated).toContainText("Affirme que les données publiques sont un bien commun.");
+  await expect(debated.getByText("En débat")).toBeVisible();
+  await expectNoAccessibilityViolations(delegate);
 });

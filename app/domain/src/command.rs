@@ -10,7 +10,7 @@
 use crate::amendment::{
     Amendment, AmendmentDraft, AmendmentStatus, AmendmentTarget, FallReason, Rebasing,
 };
-use crate::event::MotionEvent;
+use crate::event::{DebateItem, MotionEvent};
 use crate::ids::{AmendmentId, BallotId, MemberId, ParagraphId, SectionId, VersionNumber};
 use crate::member::{Actor, Role};
 use crate::merge::{ConflictRegion, Rebase, rebase};
@@ -86,6 +86,35 @@ pub fn edit_draft_paragraph(
         &FallReason::AlreadyInText { version },
     ));
     Ok(events)
+}
+
+/// Sets the item under debate (the chair, in session): a live paragraph, or a pending amendment; `None`
+/// clears it.
+///
+/// # Errors
+/// The policy's refusals for [`Action::SetCurrentItem`]; [`Refusal::ParagraphNotFound`],
+/// [`Refusal::ParagraphDeleted`]; [`Refusal::AmendmentNotFound`]; [`Refusal::StatusForbids`] for an
+/// amendment no longer pending.
+pub fn set_current_item(
+    state: &MotionState,
+    actor: &Actor,
+    item: Option<DebateItem>,
+) -> Result<Vec<MotionEvent>, Refusal> {
+    can(actor, Action::SetCurrentItem, state.phase())?;
+    match item {
+        Some(DebateItem::Paragraph { paragraph }) => {
+            live_paragraph(state, paragraph)?;
+        }
+        Some(DebateItem::Amendment { amendment }) => {
+            let found = find_amendment(state, amendment)?;
+            require_status(found, Action::SetCurrentItem, AmendmentStatus::is_pending)?;
+        }
+        None => {}
+    }
+    if state.current_item() == item {
+        return Ok(Vec::new());
+    }
+    Ok(vec![MotionEvent::CurrentItemSet { item }])
 }
 
 /// Imports a draft written in Markdown or plain text at the end of the motion (organizers, draft

@@ -14,6 +14,22 @@ use crate::merge::ConflictRegion;
 use crate::motion::Phase;
 use crate::paragraph::Provenance;
 
+/// What the congress debates now: a paragraph, or an amendment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DebateItem {
+    /// A paragraph of the motion.
+    Paragraph {
+        /// The paragraph.
+        paragraph: ParagraphId,
+    },
+    /// An amendment.
+    Amendment {
+        /// The amendment.
+        amendment: AmendmentId,
+    },
+}
+
 /// One entry of a motion's log. The JSON tag `kind` is [`MotionEvent::kind`].
 ///
 /// Texts in events are already normalized by the command that produced them. Unknown JSON fields
@@ -190,6 +206,11 @@ pub enum MotionEvent {
         /// Why.
         provenance: Provenance,
     },
+    /// The chair set the item under debate (`None`: nothing is debated now).
+    CurrentItemSet {
+        /// The item.
+        item: Option<DebateItem>,
+    },
     /// A paragraph was inserted in `section` after `after` (`None`: first of the section).
     ParagraphInserted {
         /// New paragraph id (allocated by the store).
@@ -231,6 +252,7 @@ impl MotionEvent {
             MotionEvent::ParagraphVersionCreated { .. } => "paragraph_version_created",
             MotionEvent::ParagraphDeleted { .. } => "paragraph_deleted",
             MotionEvent::ParagraphInserted { .. } => "paragraph_inserted",
+            MotionEvent::CurrentItemSet { .. } => "current_item_set",
         }
     }
 

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::amendment::{Amendment, AmendmentStatus, AmendmentTarget, Rebasing};
-use crate::event::MotionEvent;
+use crate::event::{DebateItem, MotionEvent};
 use crate::ids::{AmendmentId, ParagraphId, SectionId, VersionNumber};
 use crate::lines::{DEFAULT_LINE_WIDTH, NumberedParagraph, number_paragraphs};
 use crate::motion::Phase;
@@ -30,6 +30,7 @@ pub struct MotionState {
     sections: Vec<Section>,
     paragraphs: BTreeMap<ParagraphId, Paragraph>,
     amendments: BTreeMap<AmendmentId, Amendment>,
+    current_item: Option<DebateItem>,
 }
 
 impl Default for MotionState {
@@ -44,11 +45,18 @@ impl Default for MotionState {
             sections: Vec::new(),
             paragraphs: BTreeMap::new(),
             amendments: BTreeMap::new(),
+            current_item: None,
         }
     }
 }
 
 impl MotionState {
+    /// What the congress debates now, as the chair last set it.
+    #[must_use]
+    pub fn current_item(&self) -> Option<DebateItem> {
+        self.current_item
+    }
+
     /// Folds a whole log, in order, into a state (see [`MotionState::apply`]).
     #[must_use]
     pub fn replay<'e>(events: impl IntoIterator<Item = &'e MotionEvent>) -> MotionState {
@@ -300,6 +308,7 @@ impl MotionState {
                     a.rebasing = None;
                 }
             }
+            MotionEvent::CurrentItemSet { item } => self.current_item = *item,
             MotionEvent::CoSignersInvited { amendment, members } => {
                 if let Some(a) = self.amendments.get_mut(amendment)
                     && a.status == AmendmentStatus::Filed

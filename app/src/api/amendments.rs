@@ -478,6 +478,38 @@ pub async fn editorial_fix(
     )
 }
 
+/// Sets the item under debate (the chair, in session): `paragraph_id` or `amendment_id`, neither to clear it.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `Refused` (phase, unknown or deleted paragraph, amendment not pending).
+#[server(prefix = "/api/fn", endpoint = "set_current_item")]
+pub async fn set_current_item(
+    motion_id: i32,
+    paragraph_id: Option<i32>,
+    amendment_id: Option<i32>,
+) -> Result<(), ApiError> {
+    super::error::with_status(
+        async move {
+            use domain::{event::DebateItem, ids::ParagraphId};
+            let item = match (paragraph_id, amendment_id) {
+                (_, Some(amendment)) => Some(DebateItem::Amendment {
+                    amendment: AmendmentId(amendment),
+                }),
+                (Some(paragraph), None) => Some(DebateItem::Paragraph {
+                    paragraph: ParagraphId(paragraph),
+                }),
+                (None, None) => None,
+            };
+            server::run(motion_id, "set_current_item", |motion, actor, _| {
+                domain::command::set_current_item(motion, actor, item)
+            })
+            .await
+            .map(drop)
+        }
+        .await,
+    )
+}
+
 /// Moves the motion to phase `to` (a phase code: `draft`, `amending`, `session`, `adopted`, `closed`).
 ///
 /// # Errors

@@ -44,6 +44,19 @@ pub struct MotionView {
     pub sections: Vec<SectionView>,
     /// The last event of the motion's log this view includes: where a live client starts.
     pub seq: i64,
+    /// What the congress debates now.
+    pub current_item: Option<DebateItemView>,
+}
+
+/// The item under debate, with what the pages need to show and find it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebateItemView {
+    /// The paragraph debated, or the one the debated amendment changes (or follows, for an insertion).
+    pub paragraph_id: Option<i32>,
+    /// The amendment debated, if it is one.
+    pub amendment_id: Option<i32>,
+    /// Its number.
+    pub amendment_number: Option<u32>,
 }
 
 /// A titled section of a motion.

@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use crate::i18n::{t, tr, tr_with, use_i18n};
+use crate::i18n::{tr, tr_with, use_i18n};
 
 /// A drop shorter than this (ms) is not shown: venue Wi-Fi blinks all the time.
 pub const CALM_MS: u64 = 3_000;
@@ -191,7 +191,6 @@ pub fn LiveStatus(live: Live) -> impl IntoView {
         <p class="visually-hidden" role="status" aria-live="polite">
             {move || live.announcement.get().map(|key| tr(locale.get(), key).to_owned())}
         </p>
-        <noscript><p class="live">{t("live.no_script")}</p></noscript>
     }
 }
 
@@ -209,7 +208,9 @@ mod client {
     use wasm_bindgen::{JsCast, closure::Closure};
     use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-    use super::{Accept, CALM_MS, LinkState, Live, ServerFrame, accept, announcement_key, backoff_ms};
+    use super::{
+        Accept, CALM_MS, LinkState, Live, ServerFrame, accept, announcement_key, backoff_ms,
+    };
 
     /// Send an application ping after this much silence; give up on the socket after [`SILENCE_MS`].
     const PING_MS: f64 = 25_000.0;
@@ -256,9 +257,15 @@ mod client {
 
     fn url(motion: i32, since: i64) -> Option<String> {
         let location = window().location();
-        let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
         let host = location.host().ok()?;
-        Some(format!("{scheme}://{host}/api/v1/motions/{motion}/live?since={since}"))
+        Some(format!(
+            "{scheme}://{host}/api/v1/motions/{motion}/live?since={since}"
+        ))
     }
 
     fn open(link: &Rc<Link>) {
@@ -465,7 +472,8 @@ mod tests {
             })
         );
         assert_eq!(
-            serde_json::from_str::<ServerFrame>(r#"{"v":1,"type":"presence","hall":2,"remote":1}"#).ok(),
+            serde_json::from_str::<ServerFrame>(r#"{"v":1,"type":"presence","hall":2,"remote":1}"#)
+                .ok(),
             Some(ServerFrame::Presence { hall: 2, remote: 1 })
         );
         assert_eq!(

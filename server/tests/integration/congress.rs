@@ -414,3 +414,83 @@ async fn an_editorial_fix_makes_a_competing_amendment_conflict_and_its_author_re
         verify_chain(&chain(&app.db, app.demo_motion).await).expect("the chain verifies");
     }
 }
+
+#[tokio::test]
+async fn the_chair_puts_a_paragraph_then_an_amendment_under_debate_and_the_reader_says_so() {
+    const CHAIR: (&str, &str) = ("bernard.lemoine@congres-demo.fr", "demo-presidence-2026");
+    for backend in BOTH {
+        let app = TestApp::spawn_with_accounts(backend).await;
+        let organizer = app.sign_in(ORGANIZER).await;
+        let chair = app.sign_in(CHAIR).await;
+        let amelie = app.sign_in(DELEGATE).await;
+        let motion_id = app.demo_motion.to_string();
+        let (first, text) = paragraphs(&app.db, app.demo_motion).await[0].clone();
+        file_ok(
+            &app,
+            &amelie,
+            first,
+            1,
+            &text.replacen("Des millions", "Des milliers", 1),
+        )
+        .await;
+        let put = |cookie: String, field: &'static str, id: i32| {
+            let app = &app;
+            let motion_id = motion_id.clone();
+            async move {
+                app.call(
+                    "set_current_item",
+                    Some(&cookie),
+                    &[("motion_id", &motion_id), (field, &id.to_string())],
+                )
+                .await
+            }
+        };
+        // Not before the session opens.
+        let (status, body) = put(chair.clone(), "paragraph_id", first).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(matches!(refusal(&body), Refusal::PhaseForbids { .. }));
+        let (status, _) = app
+            .call(
+                "change_phase",
+                Some(&organizer),
+                &[("motion_id", &motion_id), ("to", "session")],
+            )
+            .await;
+        assert_eq!(status, 200);
+
+        assert_eq!(put(amelie.clone(), "paragraph_id", first).await.0, 403);
+        assert_eq!(put(chair.clone(), "paragraph_id", first).await.0, 200);
+        let current = motion(&app, app.demo_motion)
+            .await
+            .current_item
+            .expect("an item");
+        assert_eq!(
+            (current.paragraph_id, current.amendment_id),
+            (Some(first), None)
+        );
+
+        assert_eq!(put(chair.clone(), "amendment_id", 1).await.0, 200);
+        let current = motion(&app, app.demo_motion)
+            .await
+            .current_item
+            .expect("an item");
+        assert_eq!(
+            (
+                current.paragraph_id,
+                current.amendment_id,
+                current.amendment_number
+            ),
+            (Some(first), Some(1), Some(1))
+        );
+        let (status, _) = app
+            .call(
+                "set_current_item",
+                Some(&chair),
+                &[("motion_id", &motion_id)],
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert!(motion(&app, app.demo_motion).await.current_item.is_none());
+        verify_chain(&chain(&app.db, app.demo_motion).await).expect("the chain verifies");
+    }
+}

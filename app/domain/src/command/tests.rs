@@ -1617,3 +1617,60 @@ fn the_author_invites_co_signers_once_each_and_invitations_survive_an_edit() {
         Err(Refusal::StatusForbids { .. })
     ));
 }
+
+#[test]
+fn the_chair_sets_the_item_under_debate_in_session_only() {
+    let mut state = motion(0);
+    run(&mut state, |s| {
+        file_amendment(
+            s,
+            &alice(),
+            replace(P1, V1, "Les maires exigent."),
+            AmendmentId(1),
+        )
+    });
+    let paragraph = Some(DebateItem::Paragraph { paragraph: P2 });
+    assert!(matches!(
+        set_current_item(&state, &chair(), paragraph),
+        Err(Refusal::PhaseForbids { .. })
+    ));
+    let mut state = with_phase(state, Phase::Session);
+    assert!(matches!(
+        set_current_item(&state, &alice(), paragraph),
+        Err(Refusal::RoleCannot { .. })
+    ));
+    run(&mut state, |s| set_current_item(s, &chair(), paragraph));
+    assert_eq!(state.current_item(), paragraph);
+    // Setting it again records nothing.
+    assert_eq!(
+        set_current_item(&state, &chair(), paragraph),
+        Ok(Vec::new())
+    );
+    let amendment = Some(DebateItem::Amendment {
+        amendment: AmendmentId(1),
+    });
+    run(&mut state, |s| set_current_item(s, &chair(), amendment));
+    assert_eq!(state.current_item(), amendment);
+    assert_eq!(
+        set_current_item(
+            &state,
+            &chair(),
+            Some(DebateItem::Paragraph { paragraph: P4 })
+        ),
+        Err(Refusal::ParagraphDeleted { paragraph: P4 })
+    );
+    assert_eq!(
+        set_current_item(
+            &state,
+            &chair(),
+            Some(DebateItem::Amendment {
+                amendment: AmendmentId(9)
+            })
+        ),
+        Err(Refusal::AmendmentNotFound {
+            amendment: AmendmentId(9)
+        })
+    );
+    run(&mut state, |s| set_current_item(s, &chair(), None));
+    assert_eq!(state.current_item(), None);
+}

@@ -374,8 +374,11 @@ async fn project<C: ConnectionTrait>(
     now: i64,
 ) -> Result<(), StoreError> {
     match event {
-        // The motion's row is written by `create_motion` before its first event; invitations live in the log.
-        MotionEvent::MotionCreated { .. } | MotionEvent::CoSignersInvited { .. } => {}
+        // The motion's row is written by `create_motion` before its first event; invitations and the item
+        // under debate live in the log (the reader finds the latter with `motions::current_item`).
+        MotionEvent::MotionCreated { .. }
+        | MotionEvent::CoSignersInvited { .. }
+        | MotionEvent::CurrentItemSet { .. } => {}
         MotionEvent::SectionAdded {
             section: id,
             position,

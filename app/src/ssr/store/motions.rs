@@ -188,7 +188,54 @@ pub async fn motion_view<C: ConnectionTrait>(
         line_width: width,
         sections,
         seq,
+        current_item: current_item(conn, motion_id).await?,
     })
+}
+
+/// The item under debate: the last `current_item_set` event of the motion's log, with the debated amendment's
+/// number and paragraph from the tables.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn current_item<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+) -> Result<Option<crate::api::DebateItemView>, StoreError> {
+    use domain::event::{DebateItem, MotionEvent};
+
+    use super::entities::{amendment, motion_event};
+    let Some(row) = motion_event::Entity::find()
+        .filter(motion_event::Column::MotionId.eq(motion_id))
+        .filter(motion_event::Column::Kind.eq("current_item_set"))
+        .order_by_desc(motion_event::Column::Seq)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let event = serde_json::from_str::<serde_json::Value>(&row.payload)
+        .ok()
+        .and_then(|payload| MotionEvent::from_stored(&row.kind, &payload).ok());
+    let Some(MotionEvent::CurrentItemSet { item: Some(item) }) = event else {
+        return Ok(None);
+    };
+    Ok(Some(match item {
+        DebateItem::Paragraph { paragraph } => crate::api::DebateItemView {
+            paragraph_id: Some(paragraph.get()),
+            amendment_id: None,
+            amendment_number: None,
+        },
+        DebateItem::Amendment { amendment: id } => {
+            let found = amendment::Entity::find_by_id(id.get()).one(conn).await?;
+            crate::api::DebateItemView {
+                paragraph_id: found
+                    .as_ref()
+                    .and_then(|a| a.paragraph_id.or(a.after_paragraph_id)),
+                amendment_id: Some(id.get()),
+                amendment_number: found.and_then(|a| u32::try_from(a.number).ok()),
+            }
+        }
+    }))
 }
 
 /// The last `seq` of a motion's log (0 for none).

@@ -17,7 +17,8 @@ use crate::{
     api::{
         AdoptAmendment, AmendmentView, ApiError, ChangePhase, CoSignAmendment, ConflictView,
         DeclareAdmissible, DeclareInadmissible, PlaceView, RejectAmendment, ResolveConflict,
-        ViewerPermissions, WithdrawAmendment, get_motion, list_amendments, motion_permissions,
+        SetCurrentItem, ViewerPermissions, WithdrawAmendment, get_motion, list_amendments,
+        motion_permissions,
     },
     i18n::{Locale, t, tr, tr_with, use_i18n},
     ui::{
@@ -118,6 +119,7 @@ pub fn AmendmentsPage() -> impl IntoView {
         reject: ServerAction::new(),
         phase: ServerAction::new(),
         resolve: ServerAction::new(),
+        debate: ServerAction::new(),
     };
     let live = Live::new();
     on_cleanup(move || live.stop());
@@ -161,6 +163,7 @@ pub fn AmendmentsPage() -> impl IntoView {
             <ActionOutcome result=Signal::derive(move || actions.reject.value().get()) success="amendments.rejected"/>
             <ActionOutcome result=Signal::derive(move || actions.phase.value().get()) success="amendments.phase_changed"/>
             <ActionOutcome result=Signal::derive(move || actions.resolve.value().get()) success="amendments.conflict_resolved"/>
+            <ActionOutcome result=Signal::derive(move || actions.debate.value().get()) success="debate.set"/>
         </div>
     }
 }
@@ -176,11 +179,12 @@ struct Actions {
     reject: ServerAction<RejectAmendment>,
     phase: ServerAction<ChangePhase>,
     resolve: ServerAction<ResolveConflict>,
+    debate: ServerAction<SetCurrentItem>,
 }
 
 impl Actions {
     /// Changes whenever any action completes, so the list is read again.
-    fn version(&self) -> [usize; 8] {
+    fn version(&self) -> [usize; 9] {
         [
             self.co_sign.version().get(),
             self.withdraw.version().get(),
@@ -190,6 +194,7 @@ impl Actions {
             self.reject.version().get(),
             self.phase.version().get(),
             self.resolve.version().get(),
+            self.debate.version().get(),
         ]
     }
 }
@@ -213,7 +218,10 @@ fn AmendmentList(
         .filter(|a| filter.is_empty() || a.status.code() == filter)
         .filter(|a| {
             paragraph.is_none_or(|p| {
-                a.paragraph_id == Some(p) || a.after.as_ref().is_some_and(|after| after.paragraph_id == p)
+                a.paragraph_id == Some(p)
+                    || a.after
+                        .as_ref()
+                        .is_some_and(|after| after.paragraph_id == p)
             })
         })
         .collect();
@@ -447,6 +455,9 @@ fn AmendmentCard(
                     </a>
                 })}
                 {can_admit.then(|| view! { <ActionForm action=actions.admissible attr:class="inline-form">{button("amendment.declare_admissible")}</ActionForm> })}
+                {(permissions.allows(Action::SetCurrentItem) && pending).then(|| view! {
+                    <ActionForm action=actions.debate attr:class="inline-form">{button("debate.put")}</ActionForm>
+                })}
                 {can_adopt.then(|| view! { <ActionForm action=actions.adopt attr:class="inline-form">{button("amendment.adopt")}</ActionForm> })}
                 {can_adopt.then(|| view! { <ActionForm action=actions.reject attr:class="inline-form">{button("amendment.reject")}</ActionForm> })}
                 {can_refuse.then(|| view! {

@@ -6,10 +6,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::ErrorPanel;
-use crate::ui::live::{Live, LiveStatus};
 use crate::{
     api::{ApiError, MotionView, ParagraphView, get_motion, motion_permissions},
     i18n::{t, tr, tr_with, use_i18n},
+};
+use crate::{
+    api::{DebateItemView, SetCurrentItem},
+    ui::{
+        forms::ActionOutcome,
+        live::{Live, LiveStatus},
+    },
 };
 
 /// The translation key naming a phase.
@@ -35,19 +41,48 @@ pub fn MotionPage() -> impl IntoView {
     };
     let live = Live::new();
     on_cleanup(move || live.stop());
-    let motion = Resource::new(move || (id(), live.tick.get()), |(id, _)| async move {
-        let id = id.ok_or(ApiError::NotFound)?;
-        let motion = get_motion(id).await?;
-        let tools = motion_permissions(id).await.map_or_else(
-            |_| Tools::default(),
-            |p| Tools {
-                signed_in: p.member_id.is_some(),
-                amend: p.allows(Action::FileAmendment),
-                edit_draft: p.allows(Action::EditDraft),
-                fix: p.allows(Action::EditorialFix),
-            },
-        );
-        Ok::<_, ApiError>((motion, tools))
+    let debate = ServerAction::<SetCurrentItem>::new();
+    let follow = RwSignal::new(true);
+    let motion = Resource::new(
+        move || (id(), live.tick.get(), debate.version().get()),
+        |(id, _, _)| async move {
+            let id = id.ok_or(ApiError::NotFound)?;
+            let motion = get_motion(id).await?;
+            let tools = motion_permissions(id).await.map_or_else(
+                |_| Tools::default(),
+                |p| Tools {
+                    signed_in: p.member_id.is_some(),
+                    amend: p.allows(Action::FileAmendment),
+                    edit_draft: p.allows(Action::EditDraft),
+                    fix: p.allows(Action::EditorialFix),
+                    set_item: p.allows(Action::SetCurrentItem),
+                },
+            );
+            Ok::<_, ApiError>((motion, tools))
+        },
+    );
+    // Follow mode: when the chair moves the debate, bring the debated paragraph into view.
+    let seen_item = StoredValue::new(None::<Option<i32>>);
+    Effect::new(move || {
+        let Some(Ok((motion, _))) = motion.get() else {
+            return;
+        };
+        let now = motion
+            .current_item
+            .as_ref()
+            .and_then(|item| item.paragraph_id);
+        let before = seen_item.get_value();
+        seen_item.set_value(Some(now));
+        if let (Some(before), Some(paragraph)) = (before, now)
+            && before != Some(paragraph)
+            && follow.get_untracked()
+        {
+            request_animation_frame(move || {
+                if let Some(element) = document().get_element_by_id(&format!("p-{paragraph}")) {
+                    element.scroll_into_view();
+                }
+            });
+        }
     });
     // Visitors read; signed-in members follow the motion live.
     Effect::new(move || {
@@ -60,10 +95,16 @@ pub fn MotionPage() -> impl IntoView {
     view! {
         // Outside the refreshed part: the live region must stay in place to be heard.
         <LiveStatus live/>
+        <p class="follow">
+            <input type="checkbox" id="suivre" prop:checked=move || follow.get()
+                on:change=move |ev| follow.set(event_target_checked(&ev))/>
+            <label for="suivre">{t("debate.follow")}</label>
+        </p>
+        <ActionOutcome result=Signal::derive(move || debate.value().get()) success="debate.set"/>
         <Transition fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match motion.await {
-                    Ok((motion, tools)) => view! { <MotionText motion tools/> }.into_any(),
+                    Ok((motion, tools)) => view! { <MotionText motion tools debate/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -75,13 +116,19 @@ pub fn MotionPage() -> impl IntoView {
 #[derive(Clone, Copy, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Tools {
     signed_in: bool,
+    set_item: bool,
     amend: bool,
     edit_draft: bool,
     fix: bool,
 }
 
 #[component]
-fn MotionText(motion: MotionView, tools: Tools) -> impl IntoView {
+fn MotionText(
+    motion: MotionView,
+    tools: Tools,
+    debate: ServerAction<SetCurrentItem>,
+) -> impl IntoView {
+    let current = motion.current_item.clone();
     let locale = use_i18n().locale;
     let phase = motion.phase;
     let empty = motion.sections.iter().all(|s| s.paragraphs.is_empty());
@@ -135,7 +182,10 @@ fn MotionText(motion: MotionView, tools: Tools) -> impl IntoView {
                                 {section
                                     .paragraphs
                                     .into_iter()
-                                    .map(|p| view! { <NumberedParagraph paragraph=p motion_id tools/> })
+                                    .map(|p| {
+                                    let debated = current.as_ref().filter(|item| item.paragraph_id == Some(p.id)).cloned();
+                                    view! { <NumberedParagraph paragraph=p motion_id tools debated debate/> }
+                                })
                                     .collect_view()}
                             </section>
                         }
@@ -148,8 +198,20 @@ fn MotionText(motion: MotionView, tools: Tools) -> impl IntoView {
 /// One paragraph: a heading for assistive technologies, then its lines, each with its number in the margin.
 /// Numbers are hidden from screen readers (they would interrupt every line); the range is said once instead.
 #[component]
-fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, tools: Tools) -> impl IntoView {
+fn NumberedParagraph(
+    paragraph: ParagraphView,
+    motion_id: i32,
+    tools: Tools,
+    debated: Option<DebateItemView>,
+    debate: ServerAction<SetCurrentItem>,
+) -> impl IntoView {
     let can_amend = tools.amend;
+    let paragraph_id = paragraph.id;
+    let is_debated = debated.is_some();
+    let debated_label = debated.map(|item| match item.amendment_number {
+        Some(n) => ("debate.amendment", n.to_string()),
+        None => ("debate.paragraph", String::new()),
+    });
     let locale = use_i18n().locale;
     let anchor = format!("p-{}", paragraph.id);
     let first = paragraph.first_line;
@@ -175,9 +237,12 @@ fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, tools: Tools) -> 
         )
     };
     view! {
-        <div class="paragraph" id=anchor.clone() data-paragraph-id=paragraph.id>
+        <div class="paragraph" class:paragraph--debated=is_debated id=anchor.clone() data-paragraph-id=paragraph.id>
             <p class="paragraph__label">
                 <a href=format!("#{anchor}") class="paragraph__anchor">{label}</a>
+                {debated_label.map(|(key, n)| view! {
+                    " " <strong class="badge badge--debate">{move || tr_with(locale.get(), key, &[("n", &n)])}</strong>
+                })}
             </p>
             <p class="paragraph__text">
                 {paragraph
@@ -194,7 +259,7 @@ fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, tools: Tools) -> 
                     })
                     .collect_view()}
             </p>
-            <p class="paragraph__tools">
+            <div class="paragraph__tools">
                 <a class="paragraph__count" href=format!("/motions/{motion_id}/amendements?paragraphe={}", paragraph.id)>
                     {move || match pending {
                         0 => tr(locale.get(), "motion.no_amendment").to_owned(),
@@ -227,11 +292,19 @@ fn NumberedParagraph(paragraph: ParagraphView, motion_id: i32, tools: Tools) -> 
                         <a href=href>{t("motion.fix")} <span class="visually-hidden">" " {of_paragraph}</span></a>
                     }
                 })}
+                {(tools.set_item && !is_debated).then(|| view! {
+                    " · "
+                    <ActionForm action=debate attr:class="inline-form">
+                        <input type="hidden" name="motion_id" value=motion_id/>
+                        <input type="hidden" name="paragraph_id" value=paragraph_id/>
+                        <button type="submit" class="link-button">{t("debate.put")}</button>
+                    </ActionForm>
+                })}
                 " · "
                 <a href=history_href>
                     {t("motion.history")} <span class="visually-hidden">" " {of_paragraph}</span>
                 </a>
-            </p>
+            </div>
         </div>
     }
 }
