@@ -21,7 +21,7 @@ use pages::{
     amendments_page::AmendmentsPage, console_page::ConsolePage, home_page::HomePage,
     invitation_page::InvitationPage, members_page::MembersPage, motion_page::MotionPage,
     not_found::NotFound, paragraph_history::ParagraphHistoryPage, profile::ProfilePage,
-    register::RegisterPage, sign_in::SignInPage,
+    projection_page::ProjectionPage, register::RegisterPage, sign_in::SignInPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitation/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/profil") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/organisation") view=ConsolePage ssr=SsrMode::Async/>
+                    <Route path=path!("/projection/:id") view=ProjectionPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisation/participants") view=MembersPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -131,4 +131,26 @@ test("une motion naît d’un brouillon, s’ouvre aux amendements, et un confli
   await expect(debated).toContainText("Affirme que les données publiques sont un bien commun.");
   await expect(debated.getByText("En débat")).toBeVisible();
   await expectNoAccessibilityViolations(delegate);
+
+  // The organizer makes a projector link; the hall's screen opens it without signing in and follows the debate.
+  await org.goto("/organisation");
+  await waitForHydration(org);
+  await org
+    .getByRole("listitem")
+    .filter({ hasText: title })
+    .getByRole("button", { name: "Lien pour le projecteur" })
+    .click();
+  const link = org.getByRole("link", { name: /\/projection\// });
+  await expect(link).toBeVisible();
+  const projectorPath = await link.getAttribute("href");
+  const screen = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  await screen.goto(projectorPath ?? "/");
+  await expect(screen.getByRole("heading", { name: title, level: 1 })).toBeVisible();
+  await expect(screen.getByText("En débat : paragraphe 4")).toBeVisible();
+  await waitForHydration(screen);
+  await expect(screen.locator(".live").getByText("En direct")).toBeVisible();
+  await expectNoAccessibilityViolations(screen);
+  await president.getByRole("button", { name: "Mettre en débat" }).first().click();
+  await expect(screen.getByText("En débat : paragraphe 1")).toBeVisible();
 });
+

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_motion_text;
 mod m20261122_000002_identity;
 mod m20261122_000003_amendments;
+mod m20261122_000004_projector_links;
 
 /// The ordered list of migrations, applied at start-up.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_motion_text::Migration),
             Box::new(m20261122_000002_identity::Migration),
             Box::new(m20261122_000003_amendments::Migration),
+            Box::new(m20261122_000004_projector_links::Migration),
         ]
     }
 }

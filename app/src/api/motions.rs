@@ -54,3 +54,85 @@ pub async fn get_motion(id: i32) -> Result<MotionView, ApiError> {
         .await,
     )
 }
+
+/// What the hall's projector shows: the motion as adopted so far, the item under debate, and what changed in
+/// each paragraph since the session opened.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProjectorScreen {
+    /// The motion now.
+    pub motion: MotionView,
+    /// Paragraph id → word diff from its text when the session opened to its text now.
+    pub changes: Vec<(i32, Vec<domain::diff::Change>)>,
+}
+
+/// The projector's view of a motion: for whoever holds one of its projector links (`key`), or a signed-in
+/// member.
+///
+/// # Errors
+/// `Unauthenticated` without a valid key or session; `NotFound` for an unknown motion.
+#[server(prefix = "/api/fn", endpoint = "projection_view")]
+pub async fn projection_view(
+    motion_id: i32,
+    key: Option<String>,
+) -> Result<ProjectorScreen, ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{
+                identity::current_viewer,
+                state::AppState,
+                store::{motions, projection},
+            };
+            let state = AppState::from_context()?;
+            let allowed = match key.as_deref().filter(|k| !k.is_empty()) {
+                Some(key) => projection::key_opens(&state.db, motion_id, key)
+                    .await
+                    .map_err(|e| e.into_api("projection_view"))?,
+                None => current_viewer().is_some(),
+            };
+            if !allowed {
+                return Err(ApiError::Unauthenticated);
+            }
+            let motion = motions::motion_view(&state.db, motion_id)
+                .await
+                .map_err(|e| e.into_api("projection_view"))?;
+            let mut changes: Vec<(i32, Vec<domain::diff::Change>)> =
+                projection::changes_since_session(&state.db, motion_id)
+                    .await
+                    .map_err(|e| e.into_api("projection_view"))?
+                    .into_iter()
+                    .collect();
+            changes.sort_by_key(|(id, _)| *id);
+            Ok(ProjectorScreen { motion, changes })
+        }
+        .await,
+    )
+}
+
+/// Creates a read-only link for the hall's projector (organizers); answers its path with its key.
+///
+/// # Errors
+/// `Unauthenticated`; `Forbidden`; `NotFound` for an unknown motion.
+#[server(prefix = "/api/fn", endpoint = "create_projector_link")]
+pub async fn create_projector_link(motion_id: i32) -> Result<String, ApiError> {
+    super::error::with_status(
+        async move {
+            use crate::ssr::{
+                identity::require_viewer,
+                now_millis,
+                state::AppState,
+                store::{motions, projection},
+            };
+            let state = AppState::from_context()?;
+            let viewer = require_viewer()?;
+            super::authorize(&viewer, domain::policy::Action::CreateProjectorLink)?;
+            motions::edition_of_motion(&state.db, motion_id)
+                .await
+                .map_err(|e| e.into_api("create_projector_link"))?;
+            let key = projection::create_link(&state.db, motion_id, viewer.member_id, now_millis())
+                .await
+                .map_err(|e| e.into_api("create_projector_link"))?;
+            Ok(format!("/projection/{motion_id}?cle={key}"))
+        }
+        .await,
+    )
+}

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod entities;
 pub mod events;
 pub mod motions;
+pub mod projection;
 
 use std::time::Duration;
 

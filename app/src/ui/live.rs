@@ -153,14 +153,19 @@ impl Live {
 
     /// Opens the link to `motion` after `since`, once per page (later calls do nothing). Only in the browser.
     pub fn start(self, motion: i32, since: i64) {
+        self.start_with_key(motion, since, None);
+    }
+
+    /// [`Live::start`] for a projector: `key` is its read-only link's key, in place of a session.
+    pub fn start_with_key(self, motion: i32, since: i64, key: Option<String>) {
         if self.started.get_untracked() || self.stopped.get_untracked() {
             return;
         }
         self.started.set(true);
         #[cfg(feature = "hydrate")]
-        client::connect(self, motion, since);
+        client::connect(self, motion, since, key);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (motion, since);
+        let _ = (motion, since, key);
     }
 }
 
@@ -219,6 +224,7 @@ mod client {
     struct Link {
         live: Live,
         motion: i32,
+        key: Option<String>,
         last: Cell<i64>,
         attempt: Cell<u32>,
         socket: RefCell<Option<WebSocket>>,
@@ -234,10 +240,11 @@ mod client {
         js_sys::Date::now()
     }
 
-    pub(super) fn connect(live: Live, motion: i32, since: i64) {
+    pub(super) fn connect(live: Live, motion: i32, since: i64, key: Option<String>) {
         let link = Rc::new(Link {
             live,
             motion,
+            key,
             last: Cell::new(since),
             attempt: Cell::new(0),
             socket: RefCell::new(None),
@@ -255,7 +262,7 @@ mod client {
         link.interval.set(interval);
     }
 
-    fn url(motion: i32, since: i64) -> Option<String> {
+    fn url(motion: i32, since: i64, key: Option<&str>) -> Option<String> {
         let location = window().location();
         let scheme = if location.protocol().ok()? == "https:" {
             "wss"
@@ -263,8 +270,9 @@ mod client {
             "ws"
         };
         let host = location.host().ok()?;
+        let key = key.map(|key| format!("&cle={key}")).unwrap_or_default();
         Some(format!(
-            "{scheme}://{host}/api/v1/motions/{motion}/live?since={since}"
+            "{scheme}://{host}/api/v1/motions/{motion}/live?since={since}{key}"
         ))
     }
 
@@ -272,7 +280,7 @@ mod client {
         if link.ended.get() {
             return;
         }
-        let Some(url) = url(link.motion, link.last.get()) else {
+        let Some(url) = url(link.motion, link.last.get(), link.key.as_deref()) else {
             return;
         };
         let Ok(socket) = WebSocket::new(&url) else {

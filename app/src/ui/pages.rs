@@ -11,6 +11,7 @@ pub mod motion_page;
 pub mod not_found;
 pub mod paragraph_history;
 pub mod profile;
+pub mod projection_page;
 pub mod register;
 pub mod sign_in;
 

@@ -12,14 +12,14 @@
 use std::time::Duration;
 
 use app::ssr::{
-    identity::{Viewer, sessions},
+    identity::{Viewer, secrets, sessions},
     live::{
         Control, EndReason, Hub, Listener, Received, Subscription,
         protocol::{self, ClientMessage, close_code},
     },
     now_millis,
     state::AppState,
-    store::{entities::motion, events},
+    store::{entities::motion, events, projection},
 };
 use axum::{
     Extension,
@@ -58,6 +58,8 @@ const BURST: usize = 64;
 #[derive(Debug, Default, Deserialize)]
 pub struct LiveQuery {
     pub since: Option<i64>,
+    /// The key of a projector link: read-only access to this motion without a session.
+    pub cle: Option<String>,
 }
 
 fn refuse(status: StatusCode, message: &'static str) -> Response {
@@ -131,11 +133,43 @@ pub async fn live(
         },
         None => viewer.map(|Extension(viewer)| viewer),
     };
-    let Some(viewer) = viewer else {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "Connectez-vous pour suivre la séance. / Sign in to follow the session.",
-        );
+    let projector = match (&viewer, query.cle.as_deref()) {
+        (None, Some(key)) => match projection::key_opens(&state.db, motion_id, key).await {
+            Ok(true) => Some(secrets::token_hash(key)),
+            Ok(false) => None,
+            Err(err) => {
+                tracing::error!(error = %err, "live: projector key lookup failed");
+                return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Service momentanément indisponible. / Service temporarily unavailable.",
+                );
+            }
+        },
+        _ => None,
+    };
+    let listener = match (viewer, projector) {
+        (Some(viewer), _) => {
+            let actor = viewer.actor();
+            Listener {
+                member_id: viewer.member_id,
+                session_hash: viewer.session_hash,
+                counted_as: (actor.role == Role::Delegate
+                    && actor.status == MemberStatus::Verified)
+                    .then_some(viewer.attendance),
+            }
+        }
+        // A projector is nobody: member 0, never counted in the presence figures.
+        (None, Some(key_hash)) => Listener {
+            member_id: 0,
+            session_hash: format!("projector:{key_hash}"),
+            counted_as: None,
+        },
+        (None, None) => {
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                "Connectez-vous pour suivre la séance. / Sign in to follow the session.",
+            );
+        }
     };
     match motion::Entity::find_by_id(motion_id).one(&state.db).await {
         Ok(Some(_)) => {}
@@ -148,13 +182,6 @@ pub async fn live(
             );
         }
     }
-    let actor = viewer.actor();
-    let listener = Listener {
-        member_id: viewer.member_id,
-        session_hash: viewer.session_hash,
-        counted_as: (actor.role == Role::Delegate && actor.status == MemberStatus::Verified)
-            .then_some(viewer.attendance),
-    };
     let connection = Connection {
         db: state.db.clone(),
         hub: state.live.clone(),

@@ -680,3 +680,78 @@ async fn two_hundred_clients_each_get_every_event_once_in_order() {
         assert_eq!(done, CLIENTS);
     }
 }
+
+#[tokio::test]
+async fn a_projector_link_shows_the_motion_live_without_signing_in() {
+    for backend in BOTH {
+        let app = TestApp::spawn_with_accounts(backend).await;
+        let organizer = app.sign_in(ORGANIZER).await;
+        let delegate = app.sign_in(DELEGATE).await;
+        let motion = app.demo_motion.to_string();
+        let (status, _) = app
+            .call(
+                "create_projector_link",
+                Some(&delegate),
+                &[("motion_id", &motion)],
+            )
+            .await;
+        assert_eq!(status, 403, "only organizers create projector links");
+        let (status, body) = app
+            .call(
+                "create_projector_link",
+                Some(&organizer),
+                &[("motion_id", &motion)],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let path: String = serde_json::from_str(&body).expect("a path");
+        let key = path.split("cle=").nth(1).expect("a key").to_owned();
+        assert!(key.len() >= 40, "{key}");
+
+        // The screen's data, with the key and no session; a wrong key is refused.
+        let (status, _) = app
+            .call(
+                "projection_view",
+                None,
+                &[("motion_id", &motion), ("key", &key)],
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (status, _) = app
+            .call(
+                "projection_view",
+                None,
+                &[("motion_id", &motion), ("key", "pas-la-bonne")],
+            )
+            .await;
+        assert_eq!(status, 401);
+        let page = app.get(&path).await;
+        assert_eq!(page.status(), 200);
+
+        // Live, with the key in place of a session; the key of one motion opens no other.
+        let origin = app.url("");
+        let since = head(&app).await;
+        let mut ws = open(
+            app.addr,
+            &format!("{}&cle={key}", live_path(app.demo_motion, Some(since))),
+            &[("origin", &origin)],
+            None,
+        )
+        .await
+        .expect("the projector's handshake succeeds");
+        let (welcome, replayed, _) = read_opening(&mut ws).await;
+        assert_eq!(welcome["member"], 0);
+        assert!(replayed.is_empty());
+        file(&app, &delegate, 1).await;
+        let frames = events_until(&mut ws, since + 1).await;
+        assert_eq!(seqs(&frames), vec![since + 1]);
+        let other = open(
+            app.addr,
+            &format!("{}&cle={key}", live_path(app.demo_motion + 1000, Some(0))),
+            &[("origin", &origin)],
+            None,
+        )
+        .await;
+        assert_eq!(refused_status(other), 401);
+    }
+}

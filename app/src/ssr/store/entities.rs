@@ -329,3 +329,25 @@ pub mod amendment_cosigner {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A read-only projector link of a motion; only the hash of its key is stored.
+pub mod projector_link {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "projector_links")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub motion_id: i32,
+        pub key_hash: String,
+        pub created_by: i32,
+        pub created_at: i64,
+        pub revoked_at: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -14,7 +14,8 @@ use leptos_meta::Title;
 use super::{ErrorPanel, motion_page::phase_key};
 use crate::{
     api::{
-        ConsoleView, CreateEdition, CreateMotion, EditionSummary, ImportDraft, congress_console,
+        ConsoleView, CreateEdition, CreateMotion, CreateProjectorLink, EditionSummary, ImportDraft,
+        congress_console,
     },
     i18n::{Locale, t, tr, tr_with, use_i18n},
     ui::forms::ActionOutcome,
@@ -64,6 +65,7 @@ pub fn ConsolePage() -> impl IntoView {
     let create_motion = ServerAction::<CreateMotion>::new();
     let create_edition = ServerAction::<CreateEdition>::new();
     let import = ServerAction::<ImportDraft>::new();
+    let projector = ServerAction::<CreateProjectorLink>::new();
     let data = Resource::new(
         move || {
             (
@@ -80,7 +82,7 @@ pub fn ConsolePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(console) => view! { <Console console create_motion create_edition import/> }.into_any(),
+                    Ok(console) => view! { <Console console create_motion create_edition import projector/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -94,15 +96,30 @@ fn Console(
     create_motion: ServerAction<CreateMotion>,
     create_edition: ServerAction<CreateEdition>,
     import: ServerAction<ImportDraft>,
+    projector: ServerAction<CreateProjectorLink>,
 ) -> impl IntoView {
+    let locale = use_i18n().locale;
     let editions = console.editions;
     let has_edition = !editions.is_empty();
     view! {
         <section class="panel" aria-labelledby="motions-titre">
             <h2 id="motions-titre">{t("console.motions")}</h2>
             {(!has_edition).then(|| view! { <p>{t("console.no_edition")}</p> })}
-            {editions.iter().cloned().map(|edition| view! { <EditionMotions edition import/> }).collect_view()}
+            {editions.iter().cloned().map(|edition| view! { <EditionMotions edition import projector/> }).collect_view()}
             <ActionOutcome result=Signal::derive(move || import.value().get()) success="console.imported"/>
+            <div class="outcome" role="status" aria-live="polite">
+                {move || match projector.value().get() {
+                    Some(Ok(path)) => view! {
+                        <p class="outcome__ok">
+                            {tr(locale.get(), "console.projector_hint")} " "
+                            <a href=path.clone()>{path.clone()}</a>
+                        </p>
+                    }
+                    .into_any(),
+                    Some(Err(error)) => view! { <p class="outcome__error">{error.message(locale.get())}</p> }.into_any(),
+                    None => ().into_any(),
+                }}
+            </div>
         </section>
         {has_edition.then(|| view! { <NewMotion editions=editions.clone() action=create_motion/> })}
         <NewEdition action=create_edition/>
@@ -110,7 +127,11 @@ fn Console(
 }
 
 #[component]
-fn EditionMotions(edition: EditionSummary, import: ServerAction<ImportDraft>) -> impl IntoView {
+fn EditionMotions(
+    edition: EditionSummary,
+    import: ServerAction<ImportDraft>,
+    projector: ServerAction<CreateProjectorLink>,
+) -> impl IntoView {
     let locale = use_i18n().locale;
     let heading = format!("edition-{}", edition.id);
     let empty = edition.motions.is_empty();
@@ -133,6 +154,11 @@ fn EditionMotions(edition: EditionSummary, import: ServerAction<ImportDraft>) ->
                                 " · " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
                                 " · " {move || tr_with(locale.get(), "console.paragraphs", &[("n", &count)])}
                                 " · " <a href=format!("/motions/{id}/amendements")>{t("console.amendments_and_phases")}</a>
+                                " · "
+                                <ActionForm action=projector attr:class="inline-form">
+                                    <input type="hidden" name="motion_id" value=id/>
+                                    <button type="submit" class="link-button">{t("console.projector")}</button>
+                                </ActionForm>
                                 {(phase == Phase::Draft).then(|| view! {
                                     <ActionForm action=import attr:class="editor">
                                         <input type="hidden" name="motion_id" value=id/>
