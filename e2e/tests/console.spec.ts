@@ -1,21 +1,11 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { expectNoAccessibilityViolations, waitForHydration } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { expectNoAccessibilityViolations, signedInPage, waitForHydration } from "./helpers";
 
 const organizer = { email: "claire.fontaine@congres-demo.fr", password: "demo-organisation-2026" };
 const amelie = { email: "amelie.rousseau@congres-demo.fr", password: "demo-deleguee-2026" };
 const karim = { email: "karim.benali@congres-demo.fr", password: "demo-delegue-2026" };
 const chair = { email: "bernard.lemoine@congres-demo.fr", password: "demo-presidence-2026" };
 
-async function signedInPage(browser: Browser, account: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ locale: "fr-FR" });
-  const page = await context.newPage();
-  await page.goto("/connexion");
-  await page.getByLabel("Adresse e-mail professionnelle").fill(account.email);
-  await page.getByLabel("Mot de passe", { exact: true }).fill(account.password);
-  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
-  await expect(page.getByRole("button", { name: "Se déconnecter" })).toBeVisible();
-  return page;
-}
 
 const DRAFT = `Le congrès des élu·es au numérique,
 

@@ -1,19 +1,9 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { expectNoAccessibilityViolations, waitForHydration } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { expectNoAccessibilityViolations, signedInPage, waitForHydration } from "./helpers";
 
 const amelie = { email: "amelie.rousseau@congres-demo.fr", password: "demo-deleguee-2026" };
 const karim = { email: "karim.benali@congres-demo.fr", password: "demo-delegue-2026" };
 
-async function signedInPage(browser: Browser, account: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ locale: "fr-FR" });
-  const page = await context.newPage();
-  await page.goto("/connexion");
-  await page.getByLabel("Adresse e-mail professionnelle").fill(account.email);
-  await page.getByLabel("Mot de passe", { exact: true }).fill(account.password);
-  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
-  await expect(page.getByRole("button", { name: "Se déconnecter" })).toBeVisible();
-  return page;
-}
 
 /** Files an amendment to the second paragraph of the demo motion with `rationale`, from `page`. */
 async function fileAmendment(page: Page, rationale: string) {

@@ -401,20 +401,17 @@ async fn project<C: ConnectionTrait>(
             position,
             text,
         } => {
-            paragraph::ActiveModel {
-                id: Set(id.get()),
-                motion_id: Set(motion_id),
-                section_id: Set(section.get()),
-                position: Set(to_i32(*position)),
-                current_version: Set(1),
-                deleted: Set(false),
-                created_at: Set(now),
-            }
-            .insert(conn)
-            .await
-            .map_err(|err| StoreError::from_write(err, "paragraphs_id"))?;
-            move_serial_past(conn, "paragraphs").await?;
-            insert_version(conn, id.get(), 1, text, &Provenance::Initial, seq, now).await?;
+            let first = (text.as_str(), &Provenance::Initial, seq);
+            new_paragraph(
+                conn,
+                motion_id,
+                *id,
+                *section,
+                to_i32(*position),
+                first,
+                now,
+            )
+            .await?;
         }
         MotionEvent::PhaseChanged { .. } => {
             motion::ActiveModel {
@@ -465,20 +462,17 @@ async fn project<C: ConnectionTrait>(
             provenance,
             ..
         } => {
-            paragraph::ActiveModel {
-                id: Set(id.get()),
-                motion_id: Set(motion_id),
-                section_id: Set(section.get()),
-                position: Set(0),
-                current_version: Set(1),
-                deleted: Set(false),
-                created_at: Set(now),
-            }
-            .insert(conn)
-            .await
-            .map_err(|err| StoreError::from_write(err, "paragraphs_id"))?;
-            move_serial_past(conn, "paragraphs").await?;
-            insert_version(conn, id.get(), 1, text, provenance, seq, now).await?;
+            // Placed by `renumber_positions` right after.
+            new_paragraph(
+                conn,
+                motion_id,
+                *id,
+                *section,
+                0,
+                (text, provenance, seq),
+                now,
+            )
+            .await?;
             renumber_positions(conn, motion_id, state).await?;
         }
         MotionEvent::AmendmentFiled { amendment: id, .. } => {
@@ -521,6 +515,33 @@ async fn project<C: ConnectionTrait>(
         }
     }
     Ok(())
+}
+
+/// Writes a new paragraph row with the id the log gave it, and its version 1 (`first`: text, provenance and
+/// the seq of the event that created it).
+async fn new_paragraph<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+    id: ParagraphId,
+    section: SectionId,
+    position: i32,
+    (text, provenance, seq): (&str, &Provenance, i64),
+    now: i64,
+) -> Result<(), StoreError> {
+    paragraph::ActiveModel {
+        id: Set(id.get()),
+        motion_id: Set(motion_id),
+        section_id: Set(section.get()),
+        position: Set(position),
+        current_version: Set(1),
+        deleted: Set(false),
+        created_at: Set(now),
+    }
+    .insert(conn)
+    .await
+    .map_err(|err| StoreError::from_write(err, "paragraphs_id"))?;
+    move_serial_past(conn, "paragraphs").await?;
+    insert_version(conn, id.get(), 1, text, provenance, seq, now).await
 }
 
 /// On PostgreSQL, moves `table`'s id sequence past the ids written explicitly, so that later auto-numbered

@@ -103,7 +103,7 @@ pub async fn motion_view<C: ConnectionTrait>(
 ) -> Result<MotionView, StoreError> {
     // Read before the tables: the page is then at least as new as `seq`, and a live client that starts from it
     // at worst receives again an event the page already shows.
-    let seq = last_seq(conn, motion_id).await?;
+    let seq = super::events::head(conn, motion_id).await?;
     let motion = motion::Entity::find_by_id(motion_id)
         .one(conn)
         .await?
@@ -236,23 +236,6 @@ pub async fn current_item<C: ConnectionTrait>(
             }
         }
     }))
-}
-
-/// The last `seq` of a motion's log (0 for none).
-///
-/// # Errors
-/// `Db` when the database fails.
-pub async fn last_seq<C: ConnectionTrait>(conn: &C, motion_id: i32) -> Result<i64, StoreError> {
-    use super::entities::motion_event;
-    Ok(motion_event::Entity::find()
-        .select_only()
-        .column_as(motion_event::Column::Seq.max(), "m")
-        .filter(motion_event::Column::MotionId.eq(motion_id))
-        .into_tuple::<Option<i64>>()
-        .one(conn)
-        .await?
-        .flatten()
-        .unwrap_or(0))
 }
 
 /// Creates an edition checked by `domain::congress::new_edition`, with `creator` as its verified organizer, in
