@@ -137,6 +137,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         limiter: Arc::default(),
         oidc: Arc::new(providers),
         live: Hub::start(db.clone(), Limits::default()),
+        reads: Arc::default(),
     };
 
     if demo_requested {

@@ -560,7 +560,7 @@ pub async fn list_amendments(motion_id: i32) -> Result<Vec<AmendmentView>, ApiEr
     super::error::with_status(
         async move {
             let state = crate::ssr::state::AppState::from_context()?;
-            crate::ssr::store::amendments::list(&state.db, motion_id)
+            crate::ssr::store::amendments::list(&state.db, &state.reads, motion_id)
                 .await
                 .map_err(|e| e.into_api("list_amendments"))
         }
@@ -598,7 +598,9 @@ pub async fn motion_permissions(motion_id: i32) -> Result<ViewerPermissions, Api
                 policy::{allowed_actions, can},
             };
             let state = crate::ssr::state::AppState::from_context()?;
-            let motion = crate::ssr::store::commands::load_state(&state.db, motion_id)
+            let motion = state
+                .reads
+                .state(&state.db, motion_id)
                 .await
                 .map_err(|e| e.into_api("motion_permissions"))?;
             let phase = motion.phase();

@@ -47,8 +47,11 @@ pub async fn get_motion(id: i32) -> Result<MotionView, ApiError> {
     super::error::with_status(
         async move {
             let state = crate::ssr::state::AppState::from_context()?;
-            crate::ssr::store::motions::motion_view(&state.db, id)
+            state
+                .reads
+                .motion_view(&state.db, id)
                 .await
+                .map(|view| MotionView::clone(&view))
                 .map_err(|e| e.into_api("get_motion"))
         }
         .await,
@@ -77,11 +80,7 @@ pub async fn projection_view(
 ) -> Result<ProjectorScreen, ApiError> {
     super::error::with_status(
         async move {
-            use crate::ssr::{
-                identity::current_viewer,
-                state::AppState,
-                store::{motions, projection},
-            };
+            use crate::ssr::{identity::current_viewer, state::AppState, store::projection};
             let state = AppState::from_context()?;
             let allowed = match key.as_deref().filter(|k| !k.is_empty()) {
                 Some(key) => projection::key_opens(&state.db, motion_id, key)
@@ -92,8 +91,11 @@ pub async fn projection_view(
             if !allowed {
                 return Err(ApiError::Unauthenticated);
             }
-            let motion = motions::motion_view(&state.db, motion_id)
+            let motion = state
+                .reads
+                .motion_view(&state.db, motion_id)
                 .await
+                .map(|view| MotionView::clone(&view))
                 .map_err(|e| e.into_api("projection_view"))?;
             let mut changes: Vec<(i32, Vec<domain::diff::Change>)> =
                 projection::changes_since_session(&state.db, motion_id)

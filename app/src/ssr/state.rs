@@ -20,6 +20,8 @@ pub struct AppState {
     pub oidc: Arc<Vec<OidcProvider>>,
     /// The realtime hub: rooms of the motions followed over websockets on this instance.
     pub live: Hub,
+    /// Replayed motions and motion views for the current head of each log, shared by every page.
+    pub reads: Arc<super::store::reads::Reads>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -7,6 +7,7 @@ pub mod entities;
 pub mod events;
 pub mod motions;
 pub mod projection;
+pub mod reads;
 
 use std::time::Duration;
 

@@ -584,6 +584,7 @@ async fn second_instance(app: &TestApp) -> Instance {
         limiter: Arc::default(),
         oidc: Arc::new(Vec::new()),
         live: live.clone(),
+        reads: Arc::default(),
     };
     let router = server::build_router(state);
     let (tx, rx) = oneshot::channel::<()>();

@@ -174,6 +174,7 @@ impl TestApp {
             limiter: Arc::default(),
             oidc: Arc::new(oidc),
             live: Hub::start(db.clone(), Limits::default()),
+            reads: Arc::default(),
         };
         let live = state.live.clone();
         let (tx, rx) = oneshot::channel::<()>();

@@ -171,9 +171,10 @@ fn amendment_view(
 /// `NotFound` for an unknown motion; `Db` when the database fails.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
+    reads: &super::reads::Reads,
     motion_id: i32,
 ) -> Result<Vec<AmendmentView>, StoreError> {
-    let state = load_state(conn, motion_id).await?;
+    let state = reads.state(conn, motion_id).await?;
     let all = state.amendments();
     let people = names(
         conn,

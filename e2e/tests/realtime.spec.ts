@@ -1,3 +1,4 @@
+// Runs after motion.spec.ts (files are run in name order): that journey expects the demo motion's first amendment.
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoAccessibilityViolations, signedInPage, waitForHydration } from "./helpers";
 
