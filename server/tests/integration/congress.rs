@@ -2,8 +2,12 @@
 //! edition and a motion from a Markdown draft, continue and edit the draft, open amendments; invite
 //! co-signatories, edit an amendment, fix a paragraph's wording, resolve a conflict — and the refusals.
 
-use app::api::{AmendmentView, ApiError, ConsoleView, MotionView, ParagraphHistoryView};
+use app::{
+    api::{AmendmentView, ApiError, ConsoleView, MotionView, ParagraphHistoryView},
+    ssr::store::entities::member,
+};
 use domain::{amendment::AmendmentStatusCode, log::verify_chain, refusal::Refusal};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::{
     amendments::{chain, file_ok, list, paragraphs, refusal},
@@ -280,11 +284,19 @@ async fn an_author_invites_a_co_signer_edits_and_the_invited_person_signs() {
         let (status, body) = invite(amelie.clone(), karim_id).await;
         assert_eq!(status, 422);
         assert!(matches!(refusal(&body), Refusal::AlreadyInvited { .. }));
-        // Karim may not invite on Amélie's amendment; nobody may invite an organizer.
+        // Karim may not invite on Amélie's amendment; an organizer (a member, not a delegate) and nobody at all
+        // cannot be invited.
         let (status, body) = invite(karim.clone(), karim_id).await;
         assert_eq!(status, 422, "{body}");
-        let organizer_id = delegates.iter().map(|d| d.member_id).max().unwrap_or(0) + 1000;
+        let organizer_id = member::Entity::find()
+            .filter(member::Column::Email.eq(ORGANIZER.0))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("the demo organizer exists")
+            .id;
         assert_eq!(invite(amelie.clone(), organizer_id).await.0, 400);
+        assert_eq!(invite(amelie.clone(), 999_999).await.0, 400);
 
         let listed = by_number(&list(&app).await, 1);
         assert_eq!(listed.invited.len(), 1);

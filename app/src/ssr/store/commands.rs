@@ -96,23 +96,31 @@ pub async fn execute(
     now: i64,
     decide: impl Fn(&MotionState, NewIds) -> Result<Vec<MotionEvent>, Refusal>,
 ) -> Result<CommandOutcome, CommandError> {
-    let mut attempt = 1;
+    let outcome = retrying(|| try_once(db, motion_id, actor_member_id, now, &decide)).await?;
+    // Only the seq crosses: the hub reads the committed events back from the log, as it does for other
+    // instances' commits, so there is one path to the sockets.
+    if let Some((seq, _)) = outcome.events.last() {
+        live.committed(motion_id, *seq);
+    }
+    Ok(outcome)
+}
+
+/// Runs `attempt` (one whole transaction) again while it loses a race, up to [`MAX_ATTEMPTS`] times, waiting a
+/// little longer each time.
+async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, CommandError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, CommandError>>,
+{
+    let mut tries = 1;
     loop {
-        match try_once(db, motion_id, actor_member_id, now, &decide).await {
-            Err(CommandError::Store(err)) if attempt < MAX_ATTEMPTS && is_lost_race(&err) => {
-                tracing::debug!(motion.id = motion_id, attempt, error = %err, "command retried");
-                tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
-                attempt += 1;
+        match attempt().await {
+            Err(CommandError::Store(err)) if tries < MAX_ATTEMPTS && is_lost_race(&err) => {
+                tracing::debug!(attempt = tries, error = %err, "transaction retried after a lost race");
+                tokio::time::sleep(Duration::from_millis(5 * u64::from(tries))).await;
+                tries += 1;
             }
-            Ok(outcome) => {
-                // Only the seq crosses: the hub reads the committed events back from the log, as it does for
-                // other instances' commits, so there is one path to the sockets.
-                if let Some((seq, _)) = outcome.events.last() {
-                    live.committed(motion_id, *seq);
-                }
-                return Ok(outcome);
-            }
-            Err(other) => return Err(other),
+            other => return other,
         }
     }
 }
@@ -191,58 +199,48 @@ pub async fn create_motion(
             "create_motion needs a motion_created event".to_owned(),
         ))));
     };
-    let mut attempt = 1;
-    loop {
-        let result = async {
-            let txn = db.begin().await.map_err(StoreError::from)?;
-            let row = motion::ActiveModel {
-                edition_id: Set(edition_id),
-                title: Set(title.clone()),
-                preamble: Set(preamble.clone()),
-                phase: Set(domain::motion::Phase::Draft.code().to_owned()),
-                line_width: Set(to_i32(*line_width)),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .map_err(StoreError::from)?;
-            let actor_id = Some(actor.id.get());
-            let mut state = MotionState::default();
-            let mut appended = record(
-                &txn,
-                row.id,
-                actor_id,
-                now,
-                &mut state,
-                vec![created.clone()],
-            )
-            .await?;
-            if !draft.trim().is_empty() {
-                let ids = allocate_ids(&txn).await?;
-                let imported =
-                    domain::command::import_draft(&state, actor, draft, ids.section, ids.paragraph)
-                        .map_err(CommandError::Refused)?;
-                appended.extend(record(&txn, row.id, actor_id, now, &mut state, imported).await?);
-            }
-            txn.commit().await.map_err(StoreError::from)?;
-            Ok::<_, CommandError>((
-                row.id,
-                CommandOutcome {
-                    events: appended,
-                    state_after: state,
-                },
-            ))
+    retrying(|| async {
+        let txn = db.begin().await.map_err(StoreError::from)?;
+        let row = motion::ActiveModel {
+            edition_id: Set(edition_id),
+            title: Set(title.clone()),
+            preamble: Set(preamble.clone()),
+            phase: Set(domain::motion::Phase::Draft.code().to_owned()),
+            line_width: Set(to_i32(*line_width)),
+            created_at: Set(now),
+            ..Default::default()
         }
-        .await;
-        match result {
-            Err(CommandError::Store(err)) if attempt < MAX_ATTEMPTS && is_lost_race(&err) => {
-                tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
-                attempt += 1;
-            }
-            other => return other,
+        .insert(&txn)
+        .await
+        .map_err(StoreError::from)?;
+        let actor_id = Some(actor.id.get());
+        let mut state = MotionState::default();
+        let mut appended = record(
+            &txn,
+            row.id,
+            actor_id,
+            now,
+            &mut state,
+            vec![created.clone()],
+        )
+        .await?;
+        if !draft.trim().is_empty() {
+            let ids = allocate_ids(&txn).await?;
+            let imported =
+                domain::command::import_draft(&state, actor, draft, ids.section, ids.paragraph)
+                    .map_err(CommandError::Refused)?;
+            appended.extend(record(&txn, row.id, actor_id, now, &mut state, imported).await?);
         }
-    }
+        txn.commit().await.map_err(StoreError::from)?;
+        Ok::<_, CommandError>((
+            row.id,
+            CommandOutcome {
+                events: appended,
+                state_after: state,
+            },
+        ))
+    })
+    .await
 }
 
 /// Whether a failure is a lost race worth retrying: a concurrent append took the `seq`, a concurrent command

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
+use super::{ErrorPanel, amendments_page::names};
 use crate::{
     api::{
         AmendmentView, ApiError, DelegateOption, EditAmendment, InviteCoSigner, ViewerPermissions,
@@ -108,18 +108,8 @@ fn EditAmendmentForm(
         .into_iter()
         .filter(|d| !excluded.contains(&d.member_id))
         .collect();
-    let invited = a
-        .invited
-        .iter()
-        .map(|c| c.name.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let signed = a
-        .cosigners
-        .iter()
-        .map(|c| c.name.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let invited = names(&a.invited);
+    let signed = names(&a.cosigners);
     let (amendment_id, version) = (a.id, a.current_version);
     view! {
         <p class="motion__edition">

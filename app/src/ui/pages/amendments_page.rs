@@ -16,9 +16,9 @@ use super::{ErrorPanel, motion_page::phase_key};
 use crate::{
     api::{
         AdoptAmendment, AmendmentView, ApiError, ChangePhase, CoSignAmendment, ConflictView,
-        DeclareAdmissible, DeclareInadmissible, PlaceView, RejectAmendment, ResolveConflict,
-        SetCurrentItem, ViewerPermissions, WithdrawAmendment, get_motion, list_amendments,
-        motion_permissions,
+        CosignerView, DeclareAdmissible, DeclareInadmissible, PlaceView, RejectAmendment,
+        ResolveConflict, SetCurrentItem, ViewerPermissions, WithdrawAmendment, get_motion,
+        list_amendments, motion_permissions,
     },
     i18n::{Locale, t, tr, tr_with, use_i18n},
     ui::{
@@ -39,6 +39,15 @@ pub fn status_key(status: AmendmentStatusCode) -> &'static str {
         AmendmentStatusCode::Rejected => "amendment.status.rejected",
         AmendmentStatusCode::Fallen => "amendment.status.fallen",
     }
+}
+
+/// "Claire Fontaine, Karim Benali": the names of a list of people.
+pub fn names(people: &[CosignerView]) -> String {
+    people
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// "l. 12 à 15" / "ll. 12–15".
@@ -213,6 +222,18 @@ fn AmendmentList(
     let phase = permissions.phase;
     let total = amendments.len();
     let numbers: Vec<(i32, u32)> = amendments.iter().map(|a| (a.id, a.number)).collect();
+    let me = permissions.member_id;
+    let can_co_sign = permissions.allows(Action::CoSignAmendment);
+    // From every amendment, whatever the filters: an invitation must not hide behind a status filter.
+    let invitations: Vec<(i32, u32)> = amendments
+        .iter()
+        .filter(|a| {
+            can_co_sign
+                && a.status == AmendmentStatusCode::Filed
+                && a.invited.iter().any(|c| Some(c.member_id) == me)
+        })
+        .map(|a| (a.id, a.number))
+        .collect();
     let shown: Vec<AmendmentView> = amendments
         .into_iter()
         .filter(|a| filter.is_empty() || a.status.code() == filter)
@@ -227,17 +248,6 @@ fn AmendmentList(
         .collect();
     let empty = shown.is_empty();
     let phase_targets = permissions.phase_targets.clone();
-    let me = permissions.member_id;
-    let can_co_sign = permissions.allows(Action::CoSignAmendment);
-    let invitations: Vec<(i32, u32)> = shown
-        .iter()
-        .filter(|a| {
-            can_co_sign
-                && a.status == AmendmentStatusCode::Filed
-                && a.invited.iter().any(|c| Some(c.member_id) == me)
-        })
-        .map(|a| (a.id, a.number))
-        .collect();
     view! {
         <p class="motion__edition"><a href=format!("/motions/{motion_id}")>{title}</a></p>
         <h1>{t("amendments.title")}</h1>
@@ -254,7 +264,7 @@ fn AmendmentList(
                         .map(|(id, number)| {
                             let number = number.to_string();
                             view! {
-                                <li><a href=format!("#amendement-{id}")>
+                                <li><a href=format!("/motions/{motion_id}/amendements#amendement-{id}")>
                                     {move || tr_with(locale.get(), "amendment.number", &[("n", &number)])}
                                 </a></li>
                             }
@@ -381,12 +391,7 @@ fn AmendmentCard(
         && pending
         && (mine || permissions.allows(Action::DeclareAdmissibility));
     let conflict = a.conflict.clone().filter(|_| can_resolve);
-    let invited = a
-        .invited
-        .iter()
-        .map(|c| c.name.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let invited = names(&a.invited);
     let status = a.status;
     let target = {
         let a = a.clone();
@@ -394,12 +399,7 @@ fn AmendmentCard(
     };
     let kind = kind_key(&a.kind);
     let fall = a.fall_reason.clone();
-    let cosigners = a
-        .cosigners
-        .iter()
-        .map(|c| c.name.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cosigners = names(&a.cosigners);
     let cosigner_count = format!("{}/{}", a.cosigners.len(), a.min_cosigners);
     let reason_id = format!("motif-irrecevable-{}", a.id);
     let id = a.id;

@@ -280,9 +280,13 @@ mod tests {
     #[test]
     fn the_draft_preview_counts_or_names_the_first_problem() {
         assert_eq!(draft_summary(Locale::Fr, "  "), "");
-        let summary = draft_summary(Locale::Fr, "# Un\n\nA.\n\nB.\n\n# Deux\n\nC.");
-        assert!(summary.contains('2') && summary.contains('3'), "{summary}");
-        let problem = draft_summary(Locale::Fr, "A.\n\n#\n\nB.");
-        assert!(problem.contains("ligne 3"), "{problem}");
+        assert_eq!(
+            draft_summary(Locale::Fr, "# Un\n\nA.\n\nB.\n\n# Deux\n\nC."),
+            "Aperçu : 2 sections, 3 paragraphes."
+        );
+        assert_eq!(
+            draft_summary(Locale::Fr, "A.\n\n#\n\nB."),
+            "Le titre de la ligne 3 est vide."
+        );
     }
 }

@@ -7,11 +7,11 @@ use leptos_router::hooks::use_params_map;
 
 use super::ErrorPanel;
 use crate::{
-    api::{ApiError, MotionView, ParagraphView, get_motion, motion_permissions},
+    api::{
+        ApiError, DebateItemView, MotionView, ParagraphView, SetCurrentItem, get_motion,
+        motion_permissions,
+    },
     i18n::{t, tr, tr_with, use_i18n},
-};
-use crate::{
-    api::{DebateItemView, SetCurrentItem},
     ui::{
         forms::ActionOutcome,
         live::{Live, LiveStatus},
