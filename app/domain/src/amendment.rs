@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AmendmentId, MemberId, ParagraphId, SectionId, VersionNumber};
+use crate::ids::{AmendmentId, BallotId, MemberId, ParagraphId, SectionId, VersionNumber};
 use crate::merge::ConflictRegion;
 
 /// What an amendment changes. Points to paragraph ids and versions, never to line numbers.
@@ -101,6 +101,11 @@ pub enum FallReason {
     AlreadyInText {
         /// The version that made the change.
         version: VersionNumber,
+    },
+    /// A ballot on its paragraph rejected the paragraph, which was deleted.
+    ParagraphRejected {
+        /// The ballot.
+        ballot: BallotId,
     },
 }
 

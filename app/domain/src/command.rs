@@ -518,6 +518,17 @@ pub fn adopt_amendment(
     new_paragraph: Option<ParagraphId>,
 ) -> Result<Vec<MotionEvent>, Refusal> {
     can(actor, Action::AdoptByHand, state.phase())?;
+    adoption(state, amendment, ballot, new_paragraph)
+}
+
+/// The events of adopting `amendment` (see [`adopt_amendment`]), once someone was allowed to: an
+/// organizer by hand, or the chair's ballot.
+fn adoption(
+    state: &MotionState,
+    amendment: AmendmentId,
+    ballot: Option<BallotId>,
+    new_paragraph: Option<ParagraphId>,
+) -> Result<Vec<MotionEvent>, Refusal> {
     let adopted = find_amendment(state, amendment)?;
     require_status(adopted, Action::AdoptByHand, |s| {
         *s == AmendmentStatus::Admissible
@@ -923,6 +934,12 @@ fn whole_text_conflict(base: &str, ours: &str, current: &str) -> ConflictRegion 
         theirs: current.to_owned(),
     }
 }
+
+mod ballots;
+pub use ballots::{
+    ClosingCount, OpeningBallot, close_ballot, open_ballot, record_hall_count, set_vote_order,
+    vote_order,
+};
 
 #[cfg(test)]
 mod tests;

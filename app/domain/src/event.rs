@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::amendment::{AmendmentTarget, FallReason};
+use crate::ballot::{BallotResult, BallotRules, BallotSubject, Tally};
 use crate::ids::{AmendmentId, BallotId, MemberId, ParagraphId, SectionId, VersionNumber};
 use crate::merge::ConflictRegion;
 use crate::motion::Phase;
@@ -224,6 +225,49 @@ pub enum MotionEvent {
         /// Why.
         provenance: Provenance,
     },
+    /// The chair opened a ballot. Votes are not events of the log (they are stored one row per
+    /// represented member); the result is, with every figure it was computed from.
+    BallotOpened {
+        /// New ballot id (allocated by the store).
+        ballot: BallotId,
+        /// Its number in the motion ("Scrutin n° N").
+        number: u32,
+        /// What it decides.
+        subject: BallotSubject,
+        /// Its title as announced.
+        title: String,
+        /// The rules it is decided by.
+        rules: BallotRules,
+        /// The countdown announced, in seconds (the chair still closes it).
+        #[serde(default)]
+        countdown_seconds: Option<u32>,
+    },
+    /// The chair recorded a counted show of hands as a separate line of an open ballot.
+    HallCountRecorded {
+        /// The ballot.
+        ballot: BallotId,
+        /// What was counted.
+        label: String,
+        /// The counts.
+        tally: Tally,
+    },
+    /// The chair closed a ballot; the domain computed its result. What it changes in the text
+    /// follows in the next events.
+    BallotClosed {
+        /// The ballot.
+        ballot: BallotId,
+        /// The result, with its figures.
+        result: BallotResult,
+    },
+    /// The chair set the voting order of a paragraph's competing amendments, with a reason.
+    VoteOrderSet {
+        /// The paragraph.
+        paragraph: ParagraphId,
+        /// The amendments in the order they will be put to the vote.
+        order: Vec<AmendmentId>,
+        /// Why the usual order was changed.
+        reason: String,
+    },
 }
 
 impl MotionEvent {
@@ -253,6 +297,10 @@ impl MotionEvent {
             MotionEvent::ParagraphDeleted { .. } => "paragraph_deleted",
             MotionEvent::ParagraphInserted { .. } => "paragraph_inserted",
             MotionEvent::CurrentItemSet { .. } => "current_item_set",
+            MotionEvent::BallotOpened { .. } => "ballot_opened",
+            MotionEvent::HallCountRecorded { .. } => "hall_count_recorded",
+            MotionEvent::BallotClosed { .. } => "ballot_closed",
+            MotionEvent::VoteOrderSet { .. } => "vote_order_set",
         }
     }
 

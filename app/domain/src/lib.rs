@@ -20,12 +20,14 @@
 //! - [`refusal`]: why a command is refused, with translation keys;
 //! - [`paragraph`]: paragraphs, sections, versions and their provenance;
 //! - [`amendment`]: amendment targets, statuses, fall reasons and rebases;
+//! - [`ballot`]: choices, tallies, the rules of procedure as data, results and proxies;
 //! - [`event`]: the events of the motion's log;
 //! - [`motion_state`]: the motion folded from its log (the reducer);
 //! - [`command`]: the commands, which check the policy and the rules and return events or a
 //!   refusal.
 
 pub mod amendment;
+pub mod ballot;
 pub mod calendar;
 pub mod command;
 pub mod congress;

@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 
 use crate::amendment::{Amendment, AmendmentStatus, AmendmentTarget, Rebasing};
+use crate::ballot::{Ballot, HallCount};
 use crate::event::{DebateItem, MotionEvent};
-use crate::ids::{AmendmentId, ParagraphId, SectionId, VersionNumber};
+use crate::ids::{AmendmentId, BallotId, ParagraphId, SectionId, VersionNumber};
 use crate::lines::{DEFAULT_LINE_WIDTH, NumberedParagraph, number_paragraphs};
 use crate::motion::Phase;
 use crate::paragraph::{Paragraph, ParagraphVersion, Provenance, Section};
@@ -31,6 +32,17 @@ pub struct MotionState {
     paragraphs: BTreeMap<ParagraphId, Paragraph>,
     amendments: BTreeMap<AmendmentId, Amendment>,
     current_item: Option<DebateItem>,
+    ballots: BTreeMap<BallotId, Ballot>,
+    vote_orders: BTreeMap<ParagraphId, VoteOrder>,
+}
+
+/// The voting order the chair set for a paragraph's competing amendments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoteOrder {
+    /// The amendments, first voted first.
+    pub order: Vec<AmendmentId>,
+    /// Why the usual order was changed.
+    pub reason: String,
 }
 
 impl Default for MotionState {
@@ -46,6 +58,8 @@ impl Default for MotionState {
             paragraphs: BTreeMap::new(),
             amendments: BTreeMap::new(),
             current_item: None,
+            ballots: BTreeMap::new(),
+            vote_orders: BTreeMap::new(),
         }
     }
 }
@@ -55,6 +69,29 @@ impl MotionState {
     #[must_use]
     pub fn current_item(&self) -> Option<DebateItem> {
         self.current_item
+    }
+
+    /// Every ballot, by id (so by opening order).
+    pub fn ballots(&self) -> impl Iterator<Item = &Ballot> {
+        self.ballots.values()
+    }
+
+    /// One ballot.
+    #[must_use]
+    pub fn ballot(&self, id: BallotId) -> Option<&Ballot> {
+        self.ballots.get(&id)
+    }
+
+    /// The ballot open now, if any (at most one at a time).
+    #[must_use]
+    pub fn open_ballot(&self) -> Option<&Ballot> {
+        self.ballots.values().find(|ballot| ballot.is_open())
+    }
+
+    /// The voting order the chair set for `paragraph`, if any.
+    #[must_use]
+    pub fn vote_order(&self, paragraph: ParagraphId) -> Option<&VoteOrder> {
+        self.vote_orders.get(&paragraph)
     }
 
     /// Folds a whole log, in order, into a state (see [`MotionState::apply`]).
@@ -309,6 +346,64 @@ impl MotionState {
                 }
             }
             MotionEvent::CurrentItemSet { item } => self.current_item = *item,
+            MotionEvent::BallotOpened {
+                ballot,
+                number,
+                subject,
+                title,
+                rules,
+                countdown_seconds,
+            } => {
+                if !self.ballots.contains_key(ballot) {
+                    self.ballots.insert(
+                        *ballot,
+                        Ballot {
+                            id: *ballot,
+                            number: *number,
+                            subject: *subject,
+                            title: title.clone(),
+                            rules: *rules,
+                            countdown_seconds: *countdown_seconds,
+                            hall_counts: Vec::new(),
+                            result: None,
+                        },
+                    );
+                }
+            }
+            MotionEvent::HallCountRecorded {
+                ballot,
+                label,
+                tally,
+            } => {
+                if let Some(b) = self.ballots.get_mut(ballot)
+                    && b.is_open()
+                {
+                    b.hall_counts.push(HallCount {
+                        label: label.clone(),
+                        tally: *tally,
+                    });
+                }
+            }
+            MotionEvent::BallotClosed { ballot, result } => {
+                if let Some(b) = self.ballots.get_mut(ballot)
+                    && b.is_open()
+                {
+                    b.result = Some(*result);
+                }
+            }
+            MotionEvent::VoteOrderSet {
+                paragraph,
+                order,
+                reason,
+            } => {
+                self.vote_orders.insert(
+                    *paragraph,
+                    VoteOrder {
+                        order: order.clone(),
+                        reason: reason.clone(),
+                    },
+                );
+            }
             MotionEvent::CoSignersInvited { amendment, members } => {
                 if let Some(a) = self.amendments.get_mut(amendment)
                     && a.status == AmendmentStatus::Filed

@@ -28,6 +28,11 @@ pub enum Provenance {
     },
     /// An organizer edited the draft before amendments opened.
     DraftEdit,
+    /// A ballot on the paragraph itself rejected it (the paragraph is deleted).
+    Ballot {
+        /// The ballot.
+        ballot: BallotId,
+    },
 }
 
 /// One immutable version of a paragraph.

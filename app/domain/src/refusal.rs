@@ -8,7 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::amendment::AmendmentStatusCode;
-use crate::ids::{AmendmentId, MemberId, ParagraphId, SectionId, VersionNumber};
+use crate::ballot::ProxyProblem;
+use crate::ids::{AmendmentId, BallotId, MemberId, ParagraphId, SectionId, VersionNumber};
 use crate::member::{MemberStatus, Role};
 use crate::motion::Phase;
 use crate::policy::Action;
@@ -219,6 +220,57 @@ pub enum Refusal {
         /// The largest accepted.
         max: u32,
     },
+    /// No such ballot in this motion.
+    #[error("ballot {ballot} not found")]
+    BallotNotFound {
+        /// The id asked.
+        ballot: BallotId,
+    },
+    /// Another ballot of this motion is open: one vote at a time.
+    #[error("ballot {ballot} is still open")]
+    BallotAlreadyOpen {
+        /// The open ballot.
+        ballot: BallotId,
+    },
+    /// The ballot is closed: no more votes, hall counts or closing.
+    #[error("ballot {ballot} is closed")]
+    BallotNotOpen {
+        /// The ballot.
+        ballot: BallotId,
+    },
+    /// A quorum's fraction must be between 0 (excluded) and 1.
+    #[error("invalid quorum")]
+    InvalidQuorum,
+    /// The member is not among the eligible voters (verified delegates) of the edition.
+    #[error("member {member} is not an eligible voter")]
+    NotEligibleVoter {
+        /// The member.
+        member: MemberId,
+    },
+    /// The voter holds no proxy in force for that member.
+    #[error("no proxy for member {member}")]
+    NoProxy {
+        /// The member voted for.
+        member: MemberId,
+    },
+    /// A vote for that member is already recorded and this ballot does not allow changes.
+    #[error("already voted in ballot {ballot}")]
+    AlreadyVoted {
+        /// The ballot.
+        ballot: BallotId,
+    },
+    /// The proxy breaks the rules of procedure.
+    #[error("proxy refused: {problem:?}")]
+    ProxyRefused {
+        /// What is wrong.
+        problem: ProxyProblem,
+    },
+    /// The amendment is not a pending amendment of that paragraph, or is listed twice.
+    #[error("amendment {amendment} cannot be ordered here")]
+    NotInVoteOrder {
+        /// The amendment.
+        amendment: AmendmentId,
+    },
 }
 
 /// Every translation key of [`Refusal::message_key`], once each.
@@ -254,6 +306,15 @@ pub const MESSAGE_KEYS: &[&str] = &[
     "refusal.draft_empty_heading",
     "refusal.invalid_dates",
     "refusal.number_out_of_range",
+    "refusal.ballot_not_found",
+    "refusal.ballot_already_open",
+    "refusal.ballot_not_open",
+    "refusal.invalid_quorum",
+    "refusal.not_eligible_voter",
+    "refusal.no_proxy",
+    "refusal.already_voted",
+    "refusal.proxy_refused",
+    "refusal.not_in_vote_order",
 ];
 
 impl Refusal {
@@ -293,6 +354,15 @@ impl Refusal {
             Refusal::DraftEmptyHeading { .. } => "refusal.draft_empty_heading",
             Refusal::InvalidDates => "refusal.invalid_dates",
             Refusal::NumberOutOfRange { .. } => "refusal.number_out_of_range",
+            Refusal::BallotNotFound { .. } => "refusal.ballot_not_found",
+            Refusal::BallotAlreadyOpen { .. } => "refusal.ballot_already_open",
+            Refusal::BallotNotOpen { .. } => "refusal.ballot_not_open",
+            Refusal::InvalidQuorum => "refusal.invalid_quorum",
+            Refusal::NotEligibleVoter { .. } => "refusal.not_eligible_voter",
+            Refusal::NoProxy { .. } => "refusal.no_proxy",
+            Refusal::AlreadyVoted { .. } => "refusal.already_voted",
+            Refusal::ProxyRefused { .. } => "refusal.proxy_refused",
+            Refusal::NotInVoteOrder { .. } => "refusal.not_in_vote_order",
         }
     }
 
@@ -364,6 +434,16 @@ impl Refusal {
             }
             Refusal::DraftEmptyHeading { line } => vec![id("line", line)],
             Refusal::NumberOutOfRange { min, max } => vec![id("min", min), id("max", max)],
+            Refusal::BallotNotFound { ballot }
+            | Refusal::BallotAlreadyOpen { ballot }
+            | Refusal::BallotNotOpen { ballot }
+            | Refusal::AlreadyVoted { ballot } => vec![id("ballot", ballot)],
+            Refusal::InvalidQuorum => Vec::new(),
+            Refusal::NotEligibleVoter { member } | Refusal::NoProxy { member } => {
+                vec![id("member", member)]
+            }
+            Refusal::ProxyRefused { problem } => vec![("problem", problem.code().to_owned())],
+            Refusal::NotInVoteOrder { amendment } => vec![id("amendment", amendment)],
         }
     }
 }
@@ -488,6 +568,31 @@ mod tests {
             Refusal::DraftEmptyHeading { line: 3 },
             Refusal::InvalidDates,
             Refusal::NumberOutOfRange { min: 30, max: 160 },
+            Refusal::BallotNotFound {
+                ballot: BallotId(1),
+            },
+            Refusal::BallotAlreadyOpen {
+                ballot: BallotId(2),
+            },
+            Refusal::BallotNotOpen {
+                ballot: BallotId(3),
+            },
+            Refusal::InvalidQuorum,
+            Refusal::NotEligibleVoter {
+                member: MemberId(5),
+            },
+            Refusal::NoProxy {
+                member: MemberId(6),
+            },
+            Refusal::AlreadyVoted {
+                ballot: BallotId(4),
+            },
+            Refusal::ProxyRefused {
+                problem: ProxyProblem::SelfProxy,
+            },
+            Refusal::NotInVoteOrder {
+                amendment: AmendmentId(8),
+            },
         ];
         for refusal in &all {
             match refusal {
@@ -521,7 +626,16 @@ mod tests {
                 | Refusal::DraftParagraphTooLong { .. }
                 | Refusal::DraftEmptyHeading { .. }
                 | Refusal::InvalidDates
-                | Refusal::NumberOutOfRange { .. } => {}
+                | Refusal::NumberOutOfRange { .. }
+                | Refusal::BallotNotFound { .. }
+                | Refusal::BallotAlreadyOpen { .. }
+                | Refusal::BallotNotOpen { .. }
+                | Refusal::InvalidQuorum
+                | Refusal::NotEligibleVoter { .. }
+                | Refusal::NoProxy { .. }
+                | Refusal::AlreadyVoted { .. }
+                | Refusal::ProxyRefused { .. }
+                | Refusal::NotInVoteOrder { .. } => {}
             }
         }
         all
