@@ -2,6 +2,7 @@
 //! that crosses the wire. Server-only code is reached through `crate::ssr` inside function bodies.
 
 pub mod amendments;
+pub mod ballots;
 pub mod congress;
 pub mod dto;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod members;
 pub mod motions;
 
 pub use amendments::*;
+pub use ballots::*;
 pub use congress::*;
 pub use dto::*;
 pub use error::ApiError;

@@ -9,6 +9,7 @@ pub mod live;
 pub mod rate_limit;
 pub mod state;
 pub mod store;
+pub mod votes;
 
 /// Milliseconds since the Unix epoch: the one place the server reads the clock for events.
 pub fn now_millis() -> i64 {

@@ -7,6 +7,7 @@ mod m20261122_000001_motion_text;
 mod m20261122_000002_identity;
 mod m20261122_000003_amendments;
 mod m20261122_000004_projector_links;
+mod m20261122_000005_votes;
 
 /// The ordered list of migrations, applied at start-up.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_identity::Migration),
             Box::new(m20261122_000003_amendments::Migration),
             Box::new(m20261122_000004_projector_links::Migration),
+            Box::new(m20261122_000005_votes::Migration),
         ]
     }
 }

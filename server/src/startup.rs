@@ -130,14 +130,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let options = leptos_options(local_addr, &config.site_root);
     let public_url = config.public_url();
     let demo_requested = config.demo;
+    let live = Hub::start(db.clone(), Limits::default());
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
         leptos_options: options,
         limiter: Arc::default(),
         oidc: Arc::new(providers),
-        live: Hub::start(db.clone(), Limits::default()),
+        live: live.clone(),
         reads: Arc::default(),
+        votes: app::ssr::votes::start(db.clone(), live),
     };
 
     if demo_requested {

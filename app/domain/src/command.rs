@@ -51,6 +51,10 @@ pub fn change_phase(
     if !PHASE_TRANSITIONS.contains(&(from, to)) {
         return Err(Refusal::PhaseTransitionForbidden { from, to });
     }
+    // Votes would go on in a phase that takes none: the chair closes the ballot first.
+    if let Some(open) = state.open_ballot() {
+        return Err(Refusal::BallotAlreadyOpen { ballot: open.id });
+    }
     Ok(vec![MotionEvent::PhaseChanged { from, to }])
 }
 

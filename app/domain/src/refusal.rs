@@ -265,6 +265,12 @@ pub enum Refusal {
         /// What is wrong.
         problem: ProxyProblem,
     },
+    /// The member gave a proxy in force: their holder votes for them.
+    #[error("member {member} gave a proxy")]
+    ProxyGiven {
+        /// The member.
+        member: MemberId,
+    },
     /// The amendment is not a pending amendment of that paragraph, or is listed twice.
     #[error("amendment {amendment} cannot be ordered here")]
     NotInVoteOrder {
@@ -314,6 +320,7 @@ pub const MESSAGE_KEYS: &[&str] = &[
     "refusal.no_proxy",
     "refusal.already_voted",
     "refusal.proxy_refused",
+    "refusal.proxy_given",
     "refusal.not_in_vote_order",
 ];
 
@@ -362,6 +369,7 @@ impl Refusal {
             Refusal::NoProxy { .. } => "refusal.no_proxy",
             Refusal::AlreadyVoted { .. } => "refusal.already_voted",
             Refusal::ProxyRefused { .. } => "refusal.proxy_refused",
+            Refusal::ProxyGiven { .. } => "refusal.proxy_given",
             Refusal::NotInVoteOrder { .. } => "refusal.not_in_vote_order",
         }
     }
@@ -439,7 +447,9 @@ impl Refusal {
             | Refusal::BallotNotOpen { ballot }
             | Refusal::AlreadyVoted { ballot } => vec![id("ballot", ballot)],
             Refusal::InvalidQuorum => Vec::new(),
-            Refusal::NotEligibleVoter { member } | Refusal::NoProxy { member } => {
+            Refusal::NotEligibleVoter { member }
+            | Refusal::NoProxy { member }
+            | Refusal::ProxyGiven { member } => {
                 vec![id("member", member)]
             }
             Refusal::ProxyRefused { problem } => vec![("problem", problem.code().to_owned())],
@@ -590,6 +600,9 @@ mod tests {
             Refusal::ProxyRefused {
                 problem: ProxyProblem::SelfProxy,
             },
+            Refusal::ProxyGiven {
+                member: MemberId(7),
+            },
             Refusal::NotInVoteOrder {
                 amendment: AmendmentId(8),
             },
@@ -635,6 +648,7 @@ mod tests {
                 | Refusal::NoProxy { .. }
                 | Refusal::AlreadyVoted { .. }
                 | Refusal::ProxyRefused { .. }
+                | Refusal::ProxyGiven { .. }
                 | Refusal::NotInVoteOrder { .. } => {}
             }
         }

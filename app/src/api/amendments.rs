@@ -128,6 +128,15 @@ pub enum ProvenanceView {
         author_name: Option<String>,
         /// The ballot, if any.
         ballot_id: Option<i32>,
+        /// Its number in the motion ("scrutin n° N").
+        ballot_number: Option<u32>,
+    },
+    /// A ballot on the paragraph rejected it (the paragraph was deleted).
+    Ballot {
+        /// The ballot.
+        ballot_id: i32,
+        /// Its number in the motion.
+        number: Option<u32>,
     },
     /// An editorial fix, with the organizer's reason.
     EditorialFix {

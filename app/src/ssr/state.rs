@@ -22,6 +22,8 @@ pub struct AppState {
     pub live: Hub,
     /// Replayed motions and motion views for the current head of each log, shared by every page.
     pub reads: Arc<super::store::reads::Reads>,
+    /// This instance's vote writer (group commit) — see [`super::votes`].
+    pub votes: super::votes::VoteWriter,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,6 +2,7 @@
 //! One error type (`StoreError`) maps database failures to facts the API can answer with.
 
 pub mod amendments;
+pub mod ballots;
 pub mod commands;
 pub mod entities;
 pub mod events;
@@ -112,12 +113,13 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, OpenError> {
         .acquire_timeout(Duration::from_secs(10));
     if is_sqlite {
         // WAL lets readers proceed during a write; foreign keys and the busy timeout are per connection.
+        // `synchronous=FULL`: a commit (an acknowledged vote among others) survives a power cut, not only a crash.
         options
             .max_connections(8)
             .min_connections(1)
             .map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5))
                     .create_if_missing(true)

@@ -15,11 +15,12 @@ use app::ssr::{
     identity::{Viewer, secrets, sessions},
     live::{
         Control, EndReason, Hub, Listener, Received, Subscription,
-        protocol::{self, ClientMessage, close_code},
+        protocol::{self, ClientMessage, VoteMessage, close_code},
     },
     now_millis,
     state::AppState,
     store::{entities::motion, events, projection},
+    votes::{VoteError, VoteRequest, VoteWriter},
 };
 use axum::{
     Extension,
@@ -35,7 +36,10 @@ use domain::member::{MemberStatus, Role};
 use futures_util::SinkExt;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::Deserialize;
-use tokio::time::{Instant, MissedTickBehavior};
+use tokio::{
+    sync::mpsc,
+    time::{Instant, MissedTickBehavior},
+};
 
 /// Bytes read from the socket at a time, and the largest client message accepted.
 pub const READ_BUFFER: usize = 4 * 1024;
@@ -183,6 +187,7 @@ pub async fn live(
         }
     }
     let connection = Connection {
+        votes: (listener.member_id != 0).then(|| state.votes.clone()),
         db: state.db.clone(),
         hub: state.live.clone(),
         motion_id,
@@ -217,6 +222,8 @@ enum Stop {
 }
 
 struct Connection {
+    /// `None` for a projector: it reads, it never votes.
+    votes: Option<VoteWriter>,
     db: DatabaseConnection,
     hub: Hub,
     motion_id: i32,
@@ -281,7 +288,11 @@ impl Connection {
             since,
             "live: connected"
         );
+        let (answered, answers) = mpsc::unbounded_channel();
         let mut stream = Stream {
+            votes: self.votes,
+            answered,
+            answers,
             socket,
             control: subscription.control(),
             db: self.db,
@@ -312,7 +323,7 @@ async fn wait_hello(socket: &mut WebSocket) -> Result<i64, &'static str> {
             Some(Ok(Message::Text(text))) => {
                 return match protocol::parse_client(text.as_str()) {
                     Ok(ClientMessage::Hello { since }) => Ok(since),
-                    Ok(ClientMessage::Ping) => Err("hello_expected"),
+                    Ok(ClientMessage::Ping | ClientMessage::Vote(_)) => Err("hello_expected"),
                     Err(err) => Err(err.code()),
                 };
             }
@@ -345,6 +356,10 @@ async fn close_with(
 
 /// A subscribed socket: what it has sent so far.
 struct Stream {
+    votes: Option<VoteWriter>,
+    /// Answers to votes sent on this socket, written by the loop in the order they come back.
+    answered: mpsc::UnboundedSender<String>,
+    answers: mpsc::UnboundedReceiver<String>,
     socket: WebSocket,
     control: std::sync::Arc<Control>,
     db: DatabaseConnection,
@@ -392,11 +407,17 @@ impl Stream {
                             }
                             // Already streaming: a late hello changes nothing.
                             Ok(ClientMessage::Hello { .. }) => {}
+                            Ok(ClientMessage::Vote(vote)) => self.vote(member_id, vote),
                             Err(err) => return Stop::BadMessage(err.code()),
                         },
                         Message::Binary(_) => return Stop::BadMessage("malformed"),
                         Message::Close(_) => return Stop::Gone,
                         Message::Ping(_) | Message::Pong(_) => {}
+                    }
+                }
+                Some(answer) = self.answers.recv() => {
+                    if let Err(stop) = self.write(subscription, text(answer)).await {
+                        return stop;
                     }
                 }
                 received = subscription.recv() => {
@@ -414,6 +435,38 @@ impl Stream {
                 }
             }
         }
+    }
+
+    /// Hands a vote to the writer without holding up the socket; the answer comes back through `answers`.
+    fn vote(&self, member_id: i32, vote: VoteMessage) {
+        let answered = self.answered.clone();
+        let Some(writer) = self.votes.clone() else {
+            let _ = answered.send(protocol::vote_refused(&vote.key, "read_only", None, false));
+            return;
+        };
+        tokio::spawn(async move {
+            let request = VoteRequest {
+                ballot: vote.ballot,
+                voter: member_id,
+                represented: vote.represented.unwrap_or(member_id),
+                choice: vote.choice,
+                key: vote.key.clone(),
+            };
+            let frame = match writer.submit(request).await {
+                Ok(receipt) => protocol::vote_ack(&vote.key, &receipt),
+                Err(VoteError::Refused(refusal)) => protocol::vote_refused(
+                    &vote.key,
+                    "refused",
+                    serde_json::to_value(&refusal).ok(),
+                    false,
+                ),
+                Err(VoteError::BadKey) => protocol::vote_refused(&vote.key, "bad_key", None, false),
+                Err(VoteError::Unavailable) => {
+                    protocol::vote_refused(&vote.key, "unavailable", None, true)
+                }
+            };
+            let _ = answered.send(frame);
+        });
     }
 
     async fn write(

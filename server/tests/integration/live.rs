@@ -577,6 +577,7 @@ async fn second_instance(app: &TestApp) -> Instance {
         demo: false,
     };
     let live = Hub::start(db.clone(), Limits::default());
+    let db_for_votes = db.clone();
     let state = AppState {
         db,
         leptos_options: server::leptos_options(addr, &config.site_root),
@@ -585,6 +586,7 @@ async fn second_instance(app: &TestApp) -> Instance {
         oidc: Arc::new(Vec::new()),
         live: live.clone(),
         reads: Arc::default(),
+        votes: app::ssr::votes::start(db_for_votes, live.clone()),
     };
     let router = server::build_router(state);
     let (tx, rx) = oneshot::channel::<()>();

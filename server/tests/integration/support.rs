@@ -167,14 +167,16 @@ impl TestApp {
             log_format: LogFormat::Human,
             demo: true,
         };
+        let hub = Hub::start(db.clone(), Limits::default());
         let state = AppState {
             db: db.clone(),
             leptos_options: server::leptos_options(addr, &config.site_root),
             config: Arc::new(config),
             limiter: Arc::default(),
             oidc: Arc::new(oidc),
-            live: Hub::start(db.clone(), Limits::default()),
+            live: hub.clone(),
             reads: Arc::default(),
+            votes: app::ssr::votes::start(db.clone(), hub),
         };
         let live = state.live.clone();
         let (tx, rx) = oneshot::channel::<()>();

@@ -211,6 +211,26 @@ impl Hub {
         }
     }
 
+    /// Whether someone follows `motion_id` on this instance.
+    pub fn is_followed(&self, motion_id: i32) -> bool {
+        lock(&self.inner.rooms).contains_key(&motion_id)
+    }
+
+    /// Whether [`Hub::stop`] was called.
+    pub fn is_stopping(&self) -> bool {
+        self.inner.stopping.load(Ordering::Acquire)
+    }
+
+    /// Sends a frame that is not a log event (a tally) to everyone following `motion_id` on this instance,
+    /// through the room's pump (its only publisher), after the events already signalled.
+    pub fn publish_extra(&self, motion_id: i32, text: String) {
+        let room = lock(&self.inner.rooms).get(&motion_id).cloned();
+        if let Some(room) = room {
+            lock(&room.extra).push(text);
+            room.wake.notify_one();
+        }
+    }
+
     /// Every room reads the log again from its last seq (signals may have been missed: listener reconnected).
     pub fn reread_all(&self) {
         let rooms: Vec<Arc<Room>> = lock(&self.inner.rooms).values().cloned().collect();
@@ -358,6 +378,8 @@ struct Room {
     started: OnceCell<()>,
     closed: AtomicBool,
     presence: Mutex<Presence>,
+    /// Frames that are not log events (tallies), waiting for the pump, which publishes them in order.
+    extra: Mutex<Vec<String>>,
 }
 
 /// Verified delegates connected to a room: sockets per member and attendance, and the figures derived.
@@ -430,6 +452,7 @@ impl Room {
             started: OnceCell::new(),
             closed: AtomicBool::new(false),
             presence: Mutex::default(),
+            extra: Mutex::default(),
         }
     }
 
@@ -483,6 +506,10 @@ async fn pump(room: Arc<Room>, db: DatabaseConnection, limits: Limits) {
             room.reread.store(true, Ordering::Release);
             room.wake.notify_one();
             continue;
+        }
+        let extra = std::mem::take(&mut *lock(&room.extra));
+        for text in extra {
+            room.publish(0, text);
         }
         let now = Instant::now();
         if now >= next_presence {

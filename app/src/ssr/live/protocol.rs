@@ -25,12 +25,28 @@ pub mod close_code {
 }
 
 /// What a client may send.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClientMessage {
     /// Start (or restart) the stream after `since`; only meaningful as the first message.
     Hello { since: i64 },
     /// Application-level heartbeat (browsers cannot send websocket pings); answered with `pong`.
     Ping,
+    /// A vote; answered with `vote_ack` or `vote_refused` carrying the same key.
+    Vote(VoteMessage),
+}
+
+/// A vote sent over the socket.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct VoteMessage {
+    /// The ballot.
+    pub ballot: i32,
+    /// On whose behalf (absent: oneself).
+    #[serde(rename = "for")]
+    pub represented: Option<i32>,
+    /// `pour`, `contre` or `abstention`.
+    pub choice: domain::ballot::Choice,
+    /// The idempotency key (same key on a retry).
+    pub key: String,
 }
 
 /// Why a client frame was refused.
@@ -78,6 +94,9 @@ pub fn parse_client(text: &str) -> Result<ClientMessage, ProtocolError> {
             since: envelope.since.unwrap_or(0).max(0),
         }),
         "ping" => Ok(ClientMessage::Ping),
+        "vote" => serde_json::from_str::<VoteMessage>(text)
+            .map(ClientMessage::Vote)
+            .map_err(|_| ProtocolError::Malformed),
         _ => Err(ProtocolError::UnknownType),
     }
 }
@@ -109,6 +128,41 @@ pub fn live(seq: i64) -> String {
 #[must_use]
 pub fn presence(hall: u32, remote: u32) -> String {
     json!({"v": VERSION, "type": "presence", "hall": hall, "remote": remote}).to_string()
+}
+
+/// The live figures of an open ballot: turnout and eligible voters always, the counts when the ballot shows
+/// results live (`null` otherwise). Absolute numbers; at most four frames a second per ballot.
+#[must_use]
+pub fn tally(live: &crate::ssr::votes::LiveTally) -> String {
+    let counts = live
+        .counts
+        .map(|t| json!({"pour": t.pour, "contre": t.contre, "abstention": t.abstention}));
+    json!({"v": VERSION, "type": "tally", "ballot": live.ballot, "turnout": live.turnout,
+           "eligible": live.eligible, "counts": counts})
+    .to_string()
+}
+
+/// The answer to a client `vote`: the receipt (recorded, or already recorded for this key or choice).
+#[must_use]
+pub fn vote_ack(key: &str, receipt: &crate::ssr::votes::Receipt) -> String {
+    json!({"v": VERSION, "type": "vote_ack", "key": key, "ballot": receipt.ballot,
+           "for": receipt.represented, "choice": receipt.choice, "recorded_at": receipt.recorded_at,
+           "replayed": receipt.replayed, "changed": receipt.changed})
+    .to_string()
+}
+
+/// The answer to a client `vote` that was not recorded: `retry` says whether sending the same key again may
+/// succeed (server busy) or not (refused by the rules: `refusal` says why, as the API's refusals do).
+#[must_use]
+pub fn vote_refused(
+    key: &str,
+    code: &str,
+    refusal: Option<serde_json::Value>,
+    retry: bool,
+) -> String {
+    json!({"v": VERSION, "type": "vote_refused", "key": key, "code": code, "refusal": refusal,
+           "retry": retry})
+    .to_string()
 }
 
 /// The answer to a client `ping`.

@@ -23,7 +23,7 @@ use crate::api::{
 };
 
 /// "Given Usual" of each member in `ids`.
-async fn names<C: ConnectionTrait>(
+pub(crate) async fn names<C: ConnectionTrait>(
     conn: &C,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, StoreError> {
@@ -292,8 +292,13 @@ pub async fn history<C: ConnectionTrait>(
                     number: adopted.map(|a| a.number),
                     author_name: adopted.map(|a| name_of(&people, a.author)),
                     ballot_id: ballot.map(|b| b.get()),
+                    ballot_number: ballot.and_then(|b| state.ballot(b)).map(|b| b.number),
                 }
             }
+            Provenance::Ballot { ballot } => ProvenanceView::Ballot {
+                ballot_id: ballot.get(),
+                number: state.ballot(*ballot).map(|b| b.number),
+            },
         };
         views.push(VersionView {
             number: version.version.get(),

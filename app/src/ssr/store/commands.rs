@@ -16,21 +16,23 @@ use std::time::Duration;
 use domain::{
     amendment::{Amendment, AmendmentStatus, AmendmentTarget, Rebasing},
     event::MotionEvent,
-    ids::{AmendmentId, ParagraphId, SectionId},
+    ids::{AmendmentId, BallotId, ParagraphId, SectionId},
     log::canonical_json,
     motion_state::MotionState,
     paragraph::Provenance,
     refusal::Refusal,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::Value;
 
 use super::{
     StoreError,
-    entities::{amendment, amendment_cosigner, motion, paragraph, paragraph_version, section},
+    entities::{
+        amendment, amendment_cosigner, ballot, motion, paragraph, paragraph_version, section,
+    },
     events::{self, NewEvent},
 };
 use crate::{api::ApiError, ssr::live::Hub};
@@ -47,6 +49,8 @@ pub struct NewIds {
     pub paragraph: ParagraphId,
     /// The id a new section gets (an imported draft numbers its sections from it).
     pub section: SectionId,
+    /// The id a new ballot gets.
+    pub ballot: BallotId,
 }
 
 /// What a command did: the events appended, with their `seq`, and the motion after them.
@@ -96,7 +100,39 @@ pub async fn execute(
     now: i64,
     decide: impl Fn(&MotionState, NewIds) -> Result<Vec<MotionEvent>, Refusal>,
 ) -> Result<CommandOutcome, CommandError> {
-    let outcome = retrying(|| try_once(db, motion_id, actor_member_id, now, &decide)).await?;
+    execute_prepared(
+        db,
+        live,
+        motion_id,
+        actor_member_id,
+        now,
+        |_, _| Box::pin(async { Ok(()) }),
+        |state, ids, ()| decide(state, ids),
+    )
+    .await
+}
+
+/// What the first step of [`execute_prepared`] returns: a future borrowing the transaction.
+pub type Prepared<'t, P> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<P, CommandError>> + Send + 't>>;
+
+/// [`execute`] with a first step in the same transaction: `prepare` reads (and locks) what the decision needs
+/// beyond the log — closing a ballot counts its votes there, so no vote slips between the count and the
+/// result.
+///
+/// # Errors
+/// As [`execute`], and whatever `prepare` answers.
+pub async fn execute_prepared<P>(
+    db: &DatabaseConnection,
+    live: &Hub,
+    motion_id: i32,
+    actor_member_id: Option<i32>,
+    now: i64,
+    prepare: impl for<'t> Fn(&'t DatabaseTransaction, &'t MotionState) -> Prepared<'t, P>,
+    decide: impl Fn(&MotionState, NewIds, P) -> Result<Vec<MotionEvent>, Refusal>,
+) -> Result<CommandOutcome, CommandError> {
+    let outcome =
+        retrying(|| try_once(db, motion_id, actor_member_id, now, &prepare, &decide)).await?;
     // Only the seq crosses: the hub reads the committed events back from the log, as it does for other
     // instances' commits, so there is one path to the sockets.
     if let Some((seq, _)) = outcome.events.last() {
@@ -125,17 +161,19 @@ where
     }
 }
 
-async fn try_once(
+async fn try_once<P>(
     db: &DatabaseConnection,
     motion_id: i32,
     actor_member_id: Option<i32>,
     now: i64,
-    decide: &impl Fn(&MotionState, NewIds) -> Result<Vec<MotionEvent>, Refusal>,
+    prepare: &impl for<'t> Fn(&'t DatabaseTransaction, &'t MotionState) -> Prepared<'t, P>,
+    decide: &impl Fn(&MotionState, NewIds, P) -> Result<Vec<MotionEvent>, Refusal>,
 ) -> Result<CommandOutcome, CommandError> {
     let txn = db.begin().await.map_err(StoreError::from)?;
     let mut state = load_state(&txn, motion_id).await?;
     let ids = allocate_ids(&txn).await?;
-    let decided = decide(&state, ids).map_err(CommandError::Refused)?;
+    let prepared = prepare(&txn, &state).await?;
+    let decided = decide(&state, ids, prepared).map_err(CommandError::Refused)?;
     let appended = record(&txn, motion_id, actor_member_id, now, &mut state, decided).await?;
     txn.commit().await.map_err(StoreError::from)?;
     Ok(CommandOutcome {
@@ -250,7 +288,11 @@ fn is_lost_race(err: &StoreError) -> bool {
         StoreError::Conflict(name) => {
             matches!(
                 *name,
-                "motion_events_seq" | "paragraphs_id" | "amendments_id" | "sections_id"
+                "motion_events_seq"
+                    | "paragraphs_id"
+                    | "amendments_id"
+                    | "sections_id"
+                    | "ballots_id"
             )
         }
         StoreError::Db(db) => {
@@ -334,7 +376,15 @@ async fn allocate_ids<C: ConnectionTrait>(conn: &C) -> Result<NewIds, StoreError
         .one(conn)
         .await?
         .flatten();
+    let max_ballot: Option<i32> = ballot::Entity::find()
+        .select_only()
+        .column_as(ballot::Column::Id.max(), "m")
+        .into_tuple::<Option<i32>>()
+        .one(conn)
+        .await?
+        .flatten();
     Ok(NewIds {
+        ballot: BallotId(max_ballot.unwrap_or(0).saturating_add(1)),
         amendment: AmendmentId(max_amendment.unwrap_or(0).saturating_add(1)),
         paragraph: ParagraphId(max_paragraph.unwrap_or(0).saturating_add(1)),
         section: SectionId(max_section.unwrap_or(0).saturating_add(1)),
@@ -349,6 +399,7 @@ pub fn provenance_code(provenance: &Provenance) -> &'static str {
         Provenance::Amendment { .. } => "amendment",
         Provenance::EditorialFix { .. } => "editorial_fix",
         Provenance::DraftEdit => "draft_edit",
+        Provenance::Ballot { .. } => "ballot",
     }
 }
 
@@ -376,7 +427,32 @@ async fn project<C: ConnectionTrait>(
         // under debate live in the log (the reader finds the latter with `motions::current_item`).
         MotionEvent::MotionCreated { .. }
         | MotionEvent::CoSignersInvited { .. }
-        | MotionEvent::CurrentItemSet { .. } => {}
+        | MotionEvent::CurrentItemSet { .. }
+        | MotionEvent::HallCountRecorded { .. }
+        | MotionEvent::VoteOrderSet { .. } => {}
+        MotionEvent::BallotOpened {
+            ballot,
+            number,
+            subject,
+            rules,
+            countdown_seconds,
+            ..
+        } => {
+            super::ballots::project_opened(
+                conn,
+                motion_id,
+                *ballot,
+                *number,
+                *subject,
+                rules,
+                countdown_seconds.map(|s| now + i64::from(s) * 1000),
+                now,
+            )
+            .await?;
+        }
+        MotionEvent::BallotClosed { ballot, .. } => {
+            super::ballots::project_closed(conn, motion_id, *ballot, now).await?;
+        }
         MotionEvent::SectionAdded {
             section: id,
             position,

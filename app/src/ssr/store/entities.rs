@@ -17,6 +17,9 @@ pub mod edition {
         pub starts_on: String,
         pub ends_on: String,
         pub created_at: i64,
+        /// The rules of procedure as JSON (`domain::ballot::Procedure`); `None`: the defaults.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub procedure: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -344,6 +347,106 @@ pub mod projector_link {
         pub created_by: i32,
         pub created_at: i64,
         pub revoked_at: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A ballot of a motion, as the vote writer needs it (the log holds the rest).
+pub mod ballot {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ballots")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub motion_id: i32,
+        pub edition_id: i32,
+        pub number: i32,
+        pub subject_kind: String,
+        pub subject_id: Option<i32>,
+        /// `open` or `closed`.
+        pub status: String,
+        pub allow_change: bool,
+        pub live_results: bool,
+        pub opened_at: i64,
+        pub closes_at: Option<i64>,
+        pub closed_at: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The vote counted for one represented member in one ballot (unique per pair).
+pub mod vote {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "votes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub ballot_id: i32,
+        pub represented_id: i32,
+        pub cast_by: i32,
+        pub choice: String,
+        pub receipt_key: String,
+        pub cast_at: i64,
+        pub changes: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A proxy: `holder_id` votes for `represented_id` from `starts_at` to `ends_at` (ms), unless revoked.
+pub mod proxy {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "proxies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub edition_id: i32,
+        pub holder_id: i32,
+        pub represented_id: i32,
+        pub starts_at: i64,
+        pub ends_at: i64,
+        pub created_by: i32,
+        pub created_at: i64,
+        pub revoked_at: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The answer given to one client idempotency key: a replay of the key gets it again, unchanged.
+pub mod vote_receipt {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "vote_receipts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub ballot_id: i32,
+        pub represented_id: i32,
+        pub cast_by: i32,
+        pub choice: String,
+        pub recorded_at: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -354,6 +354,9 @@ fn fall_text(locale: Locale, reason: &FallReason, numbers: &[(i32, u32)]) -> Str
             "amendment.fall.already_in_text",
             &[("v", &version.get().to_string())],
         ),
+        FallReason::ParagraphRejected { .. } => {
+            tr(locale, "amendment.fall.paragraph_rejected").to_owned()
+        }
     }
 }
 

@@ -26,15 +26,23 @@ pub fn provenance_text(locale: Locale, provenance: &ProvenanceView) -> String {
             tr_with(locale, "history.editorial_fix", &[("reason", reason)])
         }
         ProvenanceView::Amendment {
-            number, ballot_id, ..
+            number,
+            ballot_number,
+            ..
         } => {
             let n = number.map(|n| n.to_string()).unwrap_or_default();
-            let key = if ballot_id.is_some() {
-                "history.amendment_by_ballot"
-            } else {
-                "history.amendment"
-            };
-            tr_with(locale, key, &[("n", &n)])
+            match ballot_number {
+                Some(b) => tr_with(
+                    locale,
+                    "history.amendment_by_ballot",
+                    &[("n", &n), ("b", &b.to_string())],
+                ),
+                None => tr_with(locale, "history.amendment", &[("n", &n)]),
+            }
+        }
+        ProvenanceView::Ballot { number, .. } => {
+            let b = number.map(|n| n.to_string()).unwrap_or_default();
+            tr_with(locale, "history.rejected_by_ballot", &[("b", &b)])
         }
     }
 }
