@@ -13,3 +13,4 @@ mod startup;
 mod store;
 mod support;
 mod verify_log;
+mod votes;
