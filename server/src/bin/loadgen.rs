@@ -37,6 +37,9 @@ use tokio_tungstenite::{
     tungstenite::{Message, client::IntoClientRequest, protocol::WebSocketConfig},
 };
 
+#[path = "loadgen/votes.rs"]
+mod votes;
+
 #[derive(Debug, Parser)]
 #[command(name = "loadgen", about = "Load generator for the live websocket")]
 struct Cli {
@@ -48,6 +51,8 @@ struct Cli {
 enum Command {
     /// Measure a running Hémicycle server, then the built-in baseline.
     Run(RunArgs),
+    /// A vote storm (or races) against a running server, with the durability and truth checks.
+    Votes(votes::VotesArgs),
     /// Serve the bare axum broadcast baseline (`GET /ws`, `POST /trigger`).
     BaselineServer {
         #[arg(long, default_value = "127.0.0.1:3999")]
@@ -114,6 +119,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::BaselineServer { addr } => runtime.block_on(baseline_server(addr)),
         Command::Run(args) => runtime.block_on(run(args)),
+        Command::Votes(args) => runtime.block_on(votes::run(args)),
     }
 }
 
