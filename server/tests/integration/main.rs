@@ -13,4 +13,5 @@ mod startup;
 mod store;
 mod support;
 mod verify_log;
+mod vote_storm;
 mod votes;
