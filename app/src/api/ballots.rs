@@ -193,38 +193,42 @@ mod server {
         ssr::store::{StoreError, amendments::names, ballots, entities::ballot},
     };
 
-    /// The view of `ballot` (state from the log, figures from the tables).
+    /// The view of `ballot`: state from the log; for an open ballot, the figures from the tables (a closed one
+    /// carries its own in its result). `row` is the ballot's row (times).
     pub async fn ballot_view<C: sea_orm::ConnectionTrait>(
         conn: &C,
         found: &Ballot,
+        row: Option<&ballot::Model>,
         edition_id: i32,
     ) -> Result<BallotView, StoreError> {
-        use sea_orm::EntityTrait;
-        let row = ballot::Entity::find_by_id(found.id.get()).one(conn).await?;
-        let tally = ballots::tally(conn, found.id.get()).await?;
-        let eligible = match &found.result {
-            Some(result) => result.registered,
-            None => ballots::eligible_count(conn, edition_id).await?,
+        let (turnout, eligible, counts) = match found.result {
+            Some(result) => (
+                result.electronic.participants(),
+                result.registered,
+                Some(result.electronic),
+            ),
+            None => {
+                let tally = ballots::tally(conn, found.id.get()).await?;
+                let eligible = ballots::eligible_count(conn, edition_id).await?;
+                (
+                    tally.participants(),
+                    eligible,
+                    found.rules.live_results.then_some(tally),
+                )
+            }
         };
-        let closed = found.result.is_some();
         Ok(BallotView {
             id: found.id.get(),
             number: found.number,
             subject: found.subject,
             title: found.title.clone(),
             rules: found.rules,
-            opened_at: row.as_ref().map_or(0, |r| r.opened_at),
-            closes_at: row.as_ref().and_then(|r| r.closes_at),
-            closed_at: row.as_ref().and_then(|r| r.closed_at),
-            turnout: found
-                .result
-                .map_or(tally.participants(), |r| r.electronic.participants()),
+            opened_at: row.map_or(0, |r| r.opened_at),
+            closes_at: row.and_then(|r| r.closes_at),
+            closed_at: row.and_then(|r| r.closed_at),
+            turnout,
             eligible,
-            counts: match found.result {
-                Some(result) => Some(result.electronic),
-                None if found.rules.live_results => Some(tally),
-                None => None,
-            },
+            counts,
             hall_counts: found
                 .hall_counts
                 .iter()
@@ -233,9 +237,23 @@ mod server {
             outcome: found.result.map(|r| r.outcome),
             explanation: found
                 .result
-                .filter(|_| closed)
                 .map(|r| (r.explain_fr(&found.rules), r.explain_en(&found.rules))),
         })
+    }
+
+    /// The rows of a motion's ballots, by id (one query for a whole page).
+    pub async fn ballot_rows<C: sea_orm::ConnectionTrait>(
+        conn: &C,
+        motion_id: i32,
+    ) -> Result<HashMap<i32, ballot::Model>, StoreError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        Ok(ballot::Entity::find()
+            .filter(ballot::Column::MotionId.eq(motion_id))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect())
     }
 
     /// Whom `actor` votes for at `now`: themself if they vote and gave no proxy, and those whose proxy they hold.
@@ -350,10 +368,14 @@ pub async fn voting_panel(motion_id: i32) -> Result<VotingView, ApiError> {
                 .map_err(&fail)?;
             let mut open = None;
             let mut closed = Vec::new();
+            let rows = server::ballot_rows(&state.db, motion_id)
+                .await
+                .map_err(&fail)?;
             for found in motion.ballots() {
-                let view = server::ballot_view(&state.db, found, edition)
-                    .await
-                    .map_err(&fail)?;
+                let view =
+                    server::ballot_view(&state.db, found, rows.get(&found.id.get()), edition)
+                        .await
+                        .map_err(&fail)?;
                 if found.is_open() {
                     open = Some(view);
                 } else {
@@ -733,7 +755,10 @@ pub async fn ballot_result(motion_id: i32, ballot_id: i32) -> Result<BallotResul
             let edition = motions::edition_of_motion(&state.db, motion_id)
                 .await
                 .map_err(&fail)?;
-            let ballot = server::ballot_view(&state.db, found, edition)
+            let rows = server::ballot_rows(&state.db, motion_id)
+                .await
+                .map_err(&fail)?;
+            let ballot = server::ballot_view(&state.db, found, rows.get(&ballot_id), edition)
                 .await
                 .map_err(&fail)?;
             let votes = if found.is_open() {
