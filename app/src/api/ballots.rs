@@ -544,7 +544,9 @@ pub async fn open_ballot(
             }
             if let Some(text) = quorum {
                 rules.quorum = parse_quorum(&text)
-                    .map_err(|()| bad("quorum illisible (ex. 1/3) / unreadable quorum (e.g. 1/3)"))?
+                    .map_err(|UnreadableQuorum| {
+                        bad("quorum illisible (ex. 1/3) / unreadable quorum (e.g. 1/3)")
+                    })?
                     .map(|(numerator, denominator)| Quorum {
                         numerator,
                         denominator,
@@ -584,18 +586,22 @@ pub async fn open_ballot(
     )
 }
 
+/// A quorum that is neither empty nor `N/D`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnreadableQuorum;
+
 /// Reads `"1/3"` (or empty: no quorum).
 ///
 /// # Errors
-/// `()` when the text is neither empty nor two numbers separated by `/`.
-pub fn parse_quorum(text: &str) -> Result<Option<(u32, u32)>, ()> {
+/// [`UnreadableQuorum`] when the text is neither empty nor two numbers separated by `/`.
+pub fn parse_quorum(text: &str) -> Result<Option<(u32, u32)>, UnreadableQuorum> {
     let text = text.trim();
     if text.is_empty() || text == "0" {
         return Ok(None);
     }
-    let (numerator, denominator) = text.split_once('/').ok_or(())?;
-    let numerator = numerator.trim().parse().map_err(|_| ())?;
-    let denominator = denominator.trim().parse().map_err(|_| ())?;
+    let (numerator, denominator) = text.split_once('/').ok_or(UnreadableQuorum)?;
+    let numerator = numerator.trim().parse().map_err(|_| UnreadableQuorum)?;
+    let denominator = denominator.trim().parse().map_err(|_| UnreadableQuorum)?;
     Ok(Some((numerator, denominator)))
 }
 
@@ -892,11 +898,13 @@ pub async fn set_procedure(
             let majority = Majority::from_code(&majority).ok_or_else(|| {
                 ApiError::BadRequest("majorité inconnue / unknown majority".to_owned())
             })?;
-            let quorum = parse_quorum(quorum.as_deref().unwrap_or_default()).map_err(|()| {
-                ApiError::BadRequest(
-                    "quorum illisible (ex. 1/3) / unreadable quorum (e.g. 1/3)".to_owned(),
-                )
-            })?;
+            let quorum = parse_quorum(quorum.as_deref().unwrap_or_default()).map_err(
+                |UnreadableQuorum| {
+                    ApiError::BadRequest(
+                        "quorum illisible (ex. 1/3) / unreadable quorum (e.g. 1/3)".to_owned(),
+                    )
+                },
+            )?;
             let procedure = Procedure {
                 ballots: BallotRules {
                     majority,

@@ -27,8 +27,18 @@ fn rules(majority: Majority, quorum: Option<(u32, u32)>) -> BallotRules {
 fn the_rules_of_procedure_as_a_table() {
     use Majority::*;
     use Outcome::*;
+    type Case = (
+        Majority,
+        Option<(u32, u32)>,
+        Tally,
+        Tally,
+        u32,
+        Option<u32>,
+        u32,
+        Outcome,
+    );
     #[rustfmt::skip]
-    let cases: &[(Majority, Option<(u32, u32)>, Tally, Tally, u32, Option<u32>, u32, Outcome)] = &[
+    let cases: &[Case] = &[
         // Majority of votes cast: abstentions do not count, a tie rejects, nobody voting rejects.
         (VotesCast, None, t(212, 48, 17), t(0, 0, 0), 300, None, 131, Adopted),
         (VotesCast, None, t(10, 10, 5), t(0, 0, 0), 30, None, 11, Rejected),
