@@ -5,6 +5,7 @@ pub mod forms;
 pub mod layout;
 pub mod live;
 pub mod pages;
+pub mod vote_panel;
 
 use leptos::prelude::*;
 use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -18,7 +19,8 @@ use crate::i18n::{Locale, provide_i18n, tr};
 use layout::{Footer, Header};
 use pages::{
     amendment_edit::AmendmentEditPage, amendment_editor::AmendmentEditorPage,
-    amendments_page::AmendmentsPage, console_page::ConsolePage, home_page::HomePage,
+    amendments_page::AmendmentsPage, ballot_result_page::BallotResultPage,
+    ballots_page::BallotsPage, console_page::ConsolePage, home_page::HomePage,
     invitation_page::InvitationPage, members_page::MembersPage, motion_page::MotionPage,
     not_found::NotFound, paragraph_history::ParagraphHistoryPage, profile::ProfilePage,
     projection_page::ProjectionPage, register::RegisterPage, sign_in::SignInPage,
@@ -99,6 +101,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id") view=MotionPage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id/amendements") view=AmendmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/motions/:id/scrutins") view=BallotsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/motions/:id/scrutins/:bid") view=BallotResultPage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id/amendements/:aid/modifier") view=AmendmentEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id/paragraphes/:pid/amender") view=AmendmentEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/motions/:id/paragraphes/:pid/historique") view=ParagraphHistoryPage ssr=SsrMode::Async/>

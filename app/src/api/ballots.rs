@@ -46,6 +46,8 @@ pub struct BallotView {
     pub outcome: Option<Outcome>,
     /// The result in words, in French and in English.
     pub explanation: Option<(String, String)>,
+    /// The result with every figure it was computed from (registered, present, required…), once closed.
+    pub result: Option<domain::ballot::BallotResult>,
 }
 
 /// Someone the signed-in member votes for in the open ballot: themself, or a member whose proxy they hold.
@@ -238,6 +240,7 @@ mod server {
             explanation: found
                 .result
                 .map(|r| (r.explain_fr(&found.rules), r.explain_en(&found.rules))),
+            result: found.result,
         })
     }
 

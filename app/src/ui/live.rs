@@ -80,6 +80,8 @@ pub fn announcement_key(kind: &str) -> Option<&'static str> {
         "amendment_filed" => Some("live.announce.filed"),
         "paragraph_version_created" => Some("live.announce.text_changed"),
         "current_item_set" => Some("live.announce.current_item"),
+        "ballot_opened" => Some("live.announce.ballot_opened"),
+        "ballot_closed" => Some("live.announce.ballot_closed"),
         _ => None,
     }
 }
@@ -112,9 +114,35 @@ pub enum ServerFrame {
     Resync {},
     /// A refused client message.
     Error {},
+    /// The running figures of the open ballot (at most 4 a second while it is open).
+    Tally(TallyFrame),
     /// A frame of a newer protocol.
     #[serde(other)]
     Other,
+}
+
+/// The running figures of an open ballot, as the server sends them.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub struct TallyFrame {
+    /// The ballot's id.
+    pub ballot: i32,
+    /// Members whose vote is recorded so far.
+    pub turnout: u32,
+    /// Eligible voters.
+    pub eligible: u32,
+    /// The counts, when the ballot shows results live.
+    #[serde(default)]
+    pub counts: Option<domain::ballot::Tally>,
+}
+
+/// Whether `next` replaces `last`: turnout never goes back for the same ballot (frames may cross a
+/// reconnection); another ballot always replaces.
+#[must_use]
+pub fn newer_tally(last: Option<&TallyFrame>, next: &TallyFrame) -> bool {
+    match last {
+        Some(last) if last.ballot == next.ballot => next.turnout >= last.turnout,
+        _ => true,
+    }
 }
 
 /// The live state a page shares with its parts.
@@ -128,6 +156,8 @@ pub struct Live {
     pub presence: RwSignal<Option<(u32, u32)>>,
     /// The last announcement for screen readers (translation key).
     pub announcement: RwSignal<Option<&'static str>>,
+    /// The running figures of the open ballot, if any was heard.
+    pub tally: RwSignal<Option<TallyFrame>>,
     started: RwSignal<bool>,
     stopped: RwSignal<bool>,
 }
@@ -141,6 +171,7 @@ impl Live {
             state: RwSignal::new(LinkState::Idle),
             presence: RwSignal::new(None),
             announcement: RwSignal::new(None),
+            tally: RwSignal::new(None),
             started: RwSignal::new(false),
             stopped: RwSignal::new(false),
         }
@@ -215,6 +246,7 @@ mod client {
 
     use super::{
         Accept, CALM_MS, LinkState, Live, ServerFrame, accept, announcement_key, backoff_ms,
+        newer_tally,
     };
 
     /// Send an application ping after this much silence; give up on the socket after [`SILENCE_MS`].
@@ -331,6 +363,15 @@ mod client {
                 link.live.state.set(LinkState::Live);
             }
             ServerFrame::Presence { hall, remote } => link.live.presence.set(Some((hall, remote))),
+            ServerFrame::Tally(frame) => {
+                if link
+                    .live
+                    .tally
+                    .with_untracked(|last| newer_tally(last.as_ref(), &frame))
+                {
+                    link.live.tally.set(Some(frame));
+                }
+            }
             ServerFrame::Resync {} => restart(link),
             ServerFrame::Welcome {}
             | ServerFrame::Pong {}
@@ -489,9 +530,52 @@ mod tests {
             Some(ServerFrame::Live {})
         );
         assert_eq!(
-            serde_json::from_str::<ServerFrame>(r#"{"v":2,"type":"tally","ballot":1}"#).ok(),
+            serde_json::from_str::<ServerFrame>(r#"{"v":2,"type":"weather","sky":"grey"}"#).ok(),
             Some(ServerFrame::Other)
         );
+    }
+
+    #[test]
+    fn tally_frames_are_read_with_or_without_counts() {
+        let hidden = r#"{"v":1,"type":"tally","ballot":7,"turnout":3,"eligible":12,"counts":null}"#;
+        assert_eq!(
+            serde_json::from_str::<ServerFrame>(hidden).ok(),
+            Some(ServerFrame::Tally(TallyFrame {
+                ballot: 7,
+                turnout: 3,
+                eligible: 12,
+                counts: None
+            }))
+        );
+        let shown = r#"{"v":1,"type":"tally","ballot":7,"turnout":3,"eligible":12,"counts":{"pour":2,"contre":1,"abstention":0}}"#;
+        assert_eq!(
+            serde_json::from_str::<ServerFrame>(shown).ok(),
+            Some(ServerFrame::Tally(TallyFrame {
+                ballot: 7,
+                turnout: 3,
+                eligible: 12,
+                counts: Some(domain::ballot::Tally {
+                    pour: 2,
+                    contre: 1,
+                    abstention: 0
+                })
+            }))
+        );
+    }
+
+    #[test]
+    fn turnout_never_goes_back_for_the_same_ballot_but_a_new_ballot_starts_again() {
+        let frame = |ballot, turnout| TallyFrame {
+            ballot,
+            turnout,
+            eligible: 10,
+            counts: None,
+        };
+        assert!(newer_tally(None, &frame(1, 0)));
+        assert!(newer_tally(Some(&frame(1, 3)), &frame(1, 4)));
+        assert!(newer_tally(Some(&frame(1, 3)), &frame(1, 3)));
+        assert!(!newer_tally(Some(&frame(1, 3)), &frame(1, 2)));
+        assert!(newer_tally(Some(&frame(1, 9)), &frame(2, 0)));
     }
 
     #[test]
@@ -503,6 +587,8 @@ mod tests {
             "amendment_filed",
             "paragraph_version_created",
             "current_item_set",
+            "ballot_opened",
+            "ballot_closed",
         ] {
             let key = announcement_key(kind).unwrap_or("missing");
             for locale in [crate::i18n::Locale::Fr, crate::i18n::Locale::En] {

@@ -3,6 +3,8 @@
 pub mod amendment_edit;
 pub mod amendment_editor;
 pub mod amendments_page;
+pub mod ballot_result_page;
+pub mod ballots_page;
 pub mod console_page;
 pub mod home_page;
 pub mod invitation_page;

@@ -232,8 +232,13 @@ mod tests {
             Err(ProtocolError::UnsupportedVersion(2))
         );
         assert_eq!(
-            parse_client(r#"{"v":1,"type":"vote"}"#),
+            parse_client(r#"{"v":1,"type":"applause"}"#),
             Err(ProtocolError::UnknownType)
+        );
+        // A vote without its fields is malformed, not a vote.
+        assert_eq!(
+            parse_client(r#"{"v":1,"type":"vote"}"#),
+            Err(ProtocolError::Malformed)
         );
         assert_eq!(parse_client("ping"), Err(ProtocolError::Malformed));
         assert_eq!(ProtocolError::Malformed.code(), "malformed");

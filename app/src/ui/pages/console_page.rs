@@ -154,6 +154,7 @@ fn EditionMotions(
                                 " · " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
                                 " · " {move || tr_with(locale.get(), "console.paragraphs", &[("n", &count)])}
                                 " · " <a href=format!("/motions/{id}/amendements")>{t("console.amendments_and_phases")}</a>
+                                " · " <a href=format!("/motions/{id}/scrutins")>{t("ballots.link")}</a>
                                 " · "
                                 <ActionForm action=projector attr:class="inline-form">
                                     <input type="hidden" name="motion_id" value=id/>

@@ -15,6 +15,7 @@ use crate::{
     ui::{
         forms::ActionOutcome,
         live::{Live, LiveStatus},
+        vote_panel::VotePanel,
     },
 };
 
@@ -56,6 +57,7 @@ pub fn MotionPage() -> impl IntoView {
                     edit_draft: p.allows(Action::EditDraft),
                     fix: p.allows(Action::EditorialFix),
                     set_item: p.allows(Action::SetCurrentItem),
+                    ballots: p.allows(Action::OpenBallot) || p.allows(Action::ManageProxies),
                 },
             );
             Ok::<_, ApiError>((motion, tools))
@@ -101,6 +103,7 @@ pub fn MotionPage() -> impl IntoView {
             <label for="suivre">{t("debate.follow")}</label>
         </p>
         <ActionOutcome result=Signal::derive(move || debate.value().get()) success="debate.set"/>
+        {move || id().map(|motion_id| view! { <VotePanel motion_id live/> })}
         <Transition fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match motion.await {
@@ -117,6 +120,7 @@ pub fn MotionPage() -> impl IntoView {
 struct Tools {
     signed_in: bool,
     set_item: bool,
+    ballots: bool,
     amend: bool,
     edit_draft: bool,
     fix: bool,
@@ -152,6 +156,9 @@ fn MotionText(
                     <a href=format!("/motions/{motion_id}/amendements")>
                         {move || tr_with(locale.get(), "motion.all_amendments", &[("n", &pending.to_string())])}
                     </a>
+                    {tools.ballots.then(|| view! {
+                        " · " <a href=format!("/motions/{motion_id}/scrutins")>{t("ballots.link")}</a>
+                    })}
                 </p>
                 <section class="motion__preamble" aria-label=t("motion.preamble")>
                     <p>{motion.preamble}</p>

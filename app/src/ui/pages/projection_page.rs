@@ -13,6 +13,7 @@ use crate::{
     ui::{
         diff_view::DiffView,
         live::{Live, LiveStatus},
+        vote_panel::VotePanel,
     },
 };
 
@@ -46,6 +47,8 @@ pub fn ProjectionPage() -> impl IntoView {
         <Title text=t("projection.title")/>
         <div class="projection">
             <LiveStatus live/>
+            // The open ballot's figures for the hall (no buttons: the screen signs in as nobody).
+            {move || id().map(|motion_id| view! { <VotePanel motion_id live/> })}
             <Transition fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
