@@ -192,7 +192,11 @@ mod server {
     use super::{BallotView, NamedVote, OrderedAmendment, ParagraphOrder};
     use crate::{
         api::ApiError,
-        ssr::store::{StoreError, amendments::names, ballots, entities::ballot},
+        ssr::{
+            identity::{Viewer, require_viewer},
+            state::AppState,
+            store::{StoreError, amendments::names, ballots, entities::ballot},
+        },
     };
 
     /// The view of `ballot`: state from the log; for an open ballot, the figures from the tables (a closed one
@@ -338,6 +342,22 @@ mod server {
             });
         }
         Ok(out)
+    }
+
+    /// The state, the viewer and the motion's edition, for an edition-level action of the motion's edition
+    /// (rules of procedure, proxies): the policy's check does not depend on the motion's phase.
+    pub async fn edition_action(
+        motion_id: i32,
+        action: Action,
+        operation: &'static str,
+    ) -> Result<(AppState, Viewer, i32), ApiError> {
+        let state = AppState::from_context()?;
+        let viewer = require_viewer()?;
+        crate::api::authorize(&viewer, action)?;
+        let edition = crate::ssr::store::motions::edition_of_motion(&state.db, motion_id)
+            .await
+            .map_err(|e| e.into_api(operation))?;
+        Ok((state, viewer, edition))
     }
 
     pub fn store_error(operation: &'static str) -> impl Fn(StoreError) -> ApiError {
@@ -683,7 +703,6 @@ pub async fn close_ballot(
                         ballot_id,
                         edition,
                         roll_call.filter(|n| *n > 0),
-                        domain::ids::ParagraphId(0),
                     ))
                 },
                 |motion, ids, mut count| {
@@ -885,19 +904,13 @@ pub async fn set_procedure(
         async move {
             use domain::ballot::{Majority, Procedure, Quorum};
 
-            use crate::ssr::{
-                identity::require_viewer,
-                state::AppState,
-                store::{ballots, motions},
-            };
-            let state = AppState::from_context()?;
-            let viewer = require_viewer()?;
-            domain::policy::can(
-                &viewer.actor(),
+            use crate::ssr::store::ballots;
+            let (state, _, edition) = server::edition_action(
+                motion_id,
                 domain::policy::Action::ManageProxies,
-                domain::motion::Phase::Draft,
+                "set_procedure",
             )
-            .map_err(crate::api::refusal_to_api)?;
+            .await?;
             let majority = Majority::from_code(&majority).ok_or_else(|| {
                 ApiError::BadRequest("majorité inconnue / unknown majority".to_owned())
             })?;
@@ -920,9 +933,6 @@ pub async fn set_procedure(
                 },
                 proxy_limit,
             };
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("set_procedure"))?;
             ballots::set_procedure(&state.db, edition, &procedure)
                 .await
                 .map_err(|e| e.into_api("set_procedure"))
@@ -932,7 +942,7 @@ pub async fn set_procedure(
 }
 
 /// Records a proxy (organizers): `holder` votes for `represented` from `starts` to `ends` (local date-times
-/// `YYYY-MM-DDTHH:MM` as a browser's `datetime-local` sends them, read as UTC; or empty: from now, for 24 h).
+/// `YYYY-MM-DDTHH:MM` as a browser's `datetime-local` sends them, read as time in France; or empty: from now, for 24 h).
 ///
 /// # Errors
 /// `Unauthenticated`; `Forbidden`; `BadRequest` for unreadable dates; `Refused` (not eligible, limit reached,
@@ -947,20 +957,13 @@ pub async fn add_proxy(
 ) -> Result<i32, ApiError> {
     super::error::with_status(
         async move {
-            use crate::ssr::{
-                identity::require_viewer,
-                now_millis,
-                state::AppState,
-                store::{ballots, motions},
-            };
-            let state = AppState::from_context()?;
-            let viewer = require_viewer()?;
-            domain::policy::can(
-                &viewer.actor(),
+            use crate::ssr::{now_millis, store::ballots};
+            let (state, viewer, edition) = server::edition_action(
+                motion_id,
                 domain::policy::Action::ManageProxies,
-                domain::motion::Phase::Draft,
+                "add_proxy",
             )
-            .map_err(crate::api::refusal_to_api)?;
+            .await?;
             let now = now_millis();
             let read = |text: Option<String>, default: i64| -> Result<i64, ApiError> {
                 match text.filter(|t| !t.trim().is_empty()) {
@@ -977,9 +980,6 @@ pub async fn add_proxy(
             };
             let starts = read(starts, now)?;
             let ends = read(ends, starts + 24 * 3600 * 1000)?;
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("add_proxy"))?;
             ballots::add_proxy(
                 &state.db,
                 edition,
@@ -1007,23 +1007,13 @@ pub async fn add_proxy(
 pub async fn revoke_proxy(motion_id: i32, proxy_id: i32) -> Result<(), ApiError> {
     super::error::with_status(
         async move {
-            use crate::ssr::{
-                identity::require_viewer,
-                now_millis,
-                state::AppState,
-                store::{ballots, motions},
-            };
-            let state = AppState::from_context()?;
-            let viewer = require_viewer()?;
-            domain::policy::can(
-                &viewer.actor(),
+            use crate::ssr::{now_millis, store::ballots};
+            let (state, _, edition) = server::edition_action(
+                motion_id,
                 domain::policy::Action::ManageProxies,
-                domain::motion::Phase::Draft,
+                "revoke_proxy",
             )
-            .map_err(crate::api::refusal_to_api)?;
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("revoke_proxy"))?;
+            .await?;
             ballots::revoke_proxy(&state.db, edition, proxy_id, now_millis())
                 .await
                 .map_err(|e| e.into_api("revoke_proxy"))

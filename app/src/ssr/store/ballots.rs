@@ -8,7 +8,7 @@
 use domain::{
     ballot::{BallotRules, BallotSubject, Choice, Procedure, Proxy, Tally, check_new_proxy},
     command::ClosingCount,
-    ids::{BallotId, MemberId, ParagraphId},
+    ids::{BallotId, MemberId},
     member::{MemberStatus, Role},
     refusal::Refusal,
 };
@@ -166,7 +166,6 @@ pub async fn closing_count<C: ConnectionTrait>(
     ballot_id: i32,
     edition_id: i32,
     roll_call: Option<u32>,
-    new_paragraph: ParagraphId,
 ) -> Result<ClosingCount, CommandError> {
     let mut query = ballot::Entity::find_by_id(ballot_id);
     if conn.get_database_backend() == DatabaseBackend::Postgres {
@@ -177,7 +176,8 @@ pub async fn closing_count<C: ConnectionTrait>(
         electronic: tally(conn, ballot_id).await?,
         registered: eligible_count(conn, edition_id).await?,
         roll_call,
-        new_paragraph: Some(new_paragraph),
+        // Allocated with the command's other ids, in the decision.
+        new_paragraph: None,
     })
 }
 
