@@ -6,6 +6,7 @@
 //! code the server uses.
 //!
 //! - [`text`]: paragraph normalization and word-level tokens;
+//! - [`typography`]: French typography for what people read (apostrophes, no-break spaces);
 //! - [`lines`]: line numbers derived from the text at a fixed width;
 //! - [`draft`]: reading an imported draft (Markdown or plain text) into sections and paragraphs;
 //! - [`diff`]: word diffs between two versions of a paragraph;
@@ -23,6 +24,7 @@
 //! - [`ballot`]: choices, tallies, the rules of procedure as data, results and proxies;
 //! - [`event`]: the events of the motion's log;
 //! - [`motion_state`]: the motion folded from its log (the reducer);
+//! - [`document`]: the motion as a document to hand over (`MotionDocument`), for every export;
 //! - [`command`]: the commands, which check the policy and the rules and return events or a
 //!   refusal.
 
@@ -32,6 +34,7 @@ pub mod calendar;
 pub mod command;
 pub mod congress;
 pub mod diff;
+pub mod document;
 pub mod draft;
 pub mod event;
 pub mod ids;
@@ -46,3 +49,4 @@ pub mod policy;
 pub mod refusal;
 pub mod registration;
 pub mod text;
+pub mod typography;

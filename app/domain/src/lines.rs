@@ -1,33 +1,36 @@
 //! Line numbers of a motion: derived from the text at a fixed line width, never stored.
 //!
 //! Owns the wrapping rule shared by the app, the PDF and the ODT export, so that "l. 12" means the
-//! same line everywhere. Depends only on [`crate::text`] (normalization); no IO, no clock, no
+//! same line everywhere. Depends only on [`crate::text`] (normalization) and [`crate::typography`]; no IO, no clock, no
 //! randomness, no knowledge of sections or amendments.
 
 use serde::{Deserialize, Serialize};
 
 use crate::text::normalize;
+use crate::typography::french;
 
 /// The line width of a published motion, in `char`s.
 pub const DEFAULT_LINE_WIDTH: usize = 80;
 
 /// Wraps a paragraph text into lines of at most `width` `char`s, greedily.
 ///
-/// The text is first normalized (see [`normalize`]); lines are then cut at plain spaces (U+0020)
+/// The text is first normalized (see [`normalize`]) and set in French typography (see
+/// [`french`]: apostrophes, no-break spaces before `;:!?` and inside « »), so that the reader, the
+/// projector, the PDF and the ODT show the same lines; lines are then cut at plain spaces (U+0020)
 /// only, so a word, and words bound by a no-break space (`«\u{a0}texte\u{a0}»`, `10\u{202f}000`),
 /// are never broken. Each line takes as many words as fit. Lengths are counted in Unicode scalar
 /// values (`char`), which after NFC is one per French letter.
 ///
 /// Invariants:
 /// - an empty (or whitespace-only) text gives no line; a non-empty text gives no empty line;
-/// - `wrap(t, w).join(" ") == normalize(t)`;
+/// - `wrap(t, w).join(" ") == french(&normalize(t))`;
 /// - every line has at most `width` chars, except a line made of a single word longer than
 ///   `width`, which is kept whole on its own line;
 /// - a `width` of 0 is treated as 1 (one word per line).
 #[must_use]
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
-    let normalized = normalize(text);
+    let normalized = french(&normalize(text));
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut line_chars = 0;
@@ -286,7 +289,7 @@ mod tests {
         #[test]
         fn joining_wrapped_lines_gives_back_the_normalized_text(text in words(), width in 0usize..40) {
             let lines = wrap(&text, width);
-            prop_assert_eq!(lines.join(" "), normalize(&text));
+            prop_assert_eq!(lines.join(" "), french(&normalize(&text)));
         }
 
         #[test]

@@ -1418,8 +1418,9 @@ proptest! {
             let text = state.paragraph(*id).map(|p| p.text.clone()).unwrap_or_default();
             prop_assert_eq!(lines.first_line, next_line);
             next_line = lines.last_line() + 1;
-            prop_assert_eq!(lines.lines.join(" "), normalize(&text));
-            let words: Vec<&str> = text.split(' ').collect();
+            let typeset = crate::typography::french(&normalize(&text));
+            prop_assert_eq!(lines.lines.join(" "), typeset.clone());
+            let words: Vec<&str> = typeset.split(' ').collect();
             let wrapped: Vec<&str> = lines.lines.iter().flat_map(|line| line.split(' ')).collect();
             prop_assert_eq!(wrapped, words);
         }
