@@ -49,7 +49,7 @@ fmt-check:
 # Clippy per crate and target: `ssr` and `hydrate` are never enabled together.
 lint: export RUSTFLAGS := $(DEBUG_RUSTFLAGS)
 lint:
-	cargo clippy -p domain -p migration --all-targets -- -D warnings
+	cargo clippy -p domain -p dossier -p migration --all-targets -- -D warnings
 	cargo clippy -p domain -p frontend --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
@@ -62,7 +62,7 @@ unit: export RUSTFLAGS := $(DEBUG_RUSTFLAGS)
 unit:
 	@url=$$(.ci/ensure-postgres); \
 	echo "PostgreSQL for the tests: $${url%%@*}@…"; \
-	HEMICYCLE_TEST_PG_URL="$$url" cargo test -p domain -p app -p migration -p server --features app/ssr
+	HEMICYCLE_TEST_PG_URL="$$url" cargo test -p domain -p dossier -p app -p migration -p server --features app/ssr
 
 # Built right before the journeys, so they drive exactly what cargo-leptos produced.
 e2e: build-debug

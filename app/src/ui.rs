@@ -1,6 +1,7 @@
 //! Pages and components, French first, accessible (RGAA / WCAG 2.1 AA). Views call `api` and never the store.
 
 pub mod diff_view;
+pub mod export_links;
 pub mod forms;
 pub mod layout;
 pub mod live;

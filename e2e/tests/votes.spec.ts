@@ -1,6 +1,9 @@
 // Votes (issue #6): the chair opens a ballot on an admissible amendment, two delegates vote from their own
 // browsers, the chair sees the turnout live and closes; the result and the merged text reach the delegates'
 // pages without reload. Uses a motion of its own, so it runs after the other journeys on the same server.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import Ajv2020 from "ajv/dist/2020";
 import { expect, test } from "@playwright/test";
 import { expectNoAccessibilityViolations, signedInPage, waitForHydration } from "./helpers";
 
@@ -19,11 +22,14 @@ Demande un fonds dédié à l’inclusion numérique.`;
 
 const AMENDED = "Demande un fonds pérenne consacré à l’inclusion numérique.";
 
+// Shared with the final-vote journey below, which continues this congress.
+const title = `Motion soumise au vote ${Date.now()}`;
+let motionUrl = "";
+
 test("un scrutin sur un amendement : vote de deux délégués, participation en direct, clôture et résultat", async ({
   browser,
 }) => {
   test.setTimeout(180_000);
-  const title = `Motion soumise au vote ${Date.now()}`;
 
   // The organizer creates a motion and opens it to amendments.
   const org = await signedInPage(browser, organizer);
@@ -35,7 +41,7 @@ test("un scrutin sur un amendement : vote de deux délégués, participation en 
   await expect(org.getByText("La motion a été créée, en phase de brouillon.")).toBeVisible();
   await org.getByRole("link", { name: "Ouvrir la motion" }).click();
   await expect(org.getByRole("heading", { name: title, level: 1 })).toBeVisible();
-  const motionUrl = org.url();
+  motionUrl = org.url();
   await org.goto(`${motionUrl}/amendements`);
   await waitForHydration(org);
   await org.getByLabel("Passer à la phase").selectOption({ label: "Amendements ouverts" });
@@ -131,4 +137,83 @@ test("un scrutin sur un amendement : vote de deux délégués, participation en 
   await expect(votes.getByRole("row", { name: /Amélie Rousseau/ })).toContainText("Pour");
   await expect(votes.getByRole("row", { name: /Karim Benali/ })).toContainText("Abstention");
   await expectNoAccessibilityViolations(delegate);
+});
+
+// Export (issue #7): the final vote adopts the motion; anyone downloads the adopted text as PDF from the reader,
+// the open data validates against its schema, and the organizer downloads the sealed dossier from the console.
+test("le vote final adopte la motion : PDF public, données ouvertes conformes, dossier scellé", async ({ browser }) => {
+  test.setTimeout(180_000);
+  expect(motionUrl, "runs after the ballot journey").not.toEqual("");
+  const president = await signedInPage(browser, chair);
+  await president.goto(`${motionUrl}/scrutins`);
+  await waitForHydration(president);
+  const rules = president.locator("details.ballot-rules").last();
+  await rules.locator("summary").click();
+  await rules.getByLabel("Majorité requise").selectOption({ label: "majorité des suffrages exprimés" });
+  await rules.getByLabel("Quorum").fill("");
+  await president.getByRole("button", { name: "Vote final sur la motion" }).click();
+  await expect(president.getByText("Le scrutin est ouvert.")).toBeVisible();
+  for (const account of [amelie, karim]) {
+    const voter = await signedInPage(browser, account);
+    await voter.goto(motionUrl);
+    await waitForHydration(voter);
+    const own = voter.getByRole("group", { name: "Votre vote" });
+    await own.getByRole("button", { name: "Pour" }).click();
+    await expect(own.getByText(/Votre vote « pour » est enregistré à \d+/)).toBeVisible();
+    await voter.context().close();
+  }
+  await president.getByText("Clore le scrutin…").click();
+  await president.getByRole("button", { name: /Confirmer la clôture du scrutin n° \d+/ }).click();
+  await expect(president.getByText("Le scrutin est clos.")).toBeVisible();
+
+  // A visitor, not signed in, downloads the adopted motion from the reader.
+  const visitorContext = await browser.newContext({ locale: "fr-FR", acceptDownloads: true });
+  const visitor = await visitorContext.newPage();
+  await visitor.goto(motionUrl);
+  await waitForHydration(visitor);
+  const links = visitor.getByRole("navigation", { name: "Télécharger la motion adoptée" });
+  await expect(links).toBeVisible();
+  await expectNoAccessibilityViolations(visitor);
+  const [pdfDownload] = await Promise.all([
+    visitor.waitForEvent("download"),
+    links.getByRole("link", { name: "PDF" }).click(),
+  ]);
+  const pdfPath = await pdfDownload.path();
+  const pdf = readFileSync(pdfPath);
+  expect(pdf.subarray(0, 5).toString()).toEqual("%PDF-");
+  const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"]).toString();
+  expect(text).toContain(title);
+  expect(text).toContain("pérenne consacré");
+  expect(text).toContain("Adoptée le");
+  const fonts = execFileSync("pdffonts", [pdfPath]).toString().split("\n").slice(2).filter((l) => l.trim());
+  expect(fonts.length).toBeGreaterThan(0);
+  for (const line of fonts) expect(line, "every font embedded").toMatch(/\byes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/);
+
+  // The open data validates against the published schema.
+  const [jsonDownload] = await Promise.all([
+    visitor.waitForEvent("download"),
+    links.getByRole("link", { name: "données ouvertes (JSON)" }).click(),
+  ]);
+  const data = JSON.parse(readFileSync(await jsonDownload.path()).toString());
+  const schema = JSON.parse(readFileSync("../app/dossier/open-data.schema.json").toString());
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  expect(validate(data), JSON.stringify(validate.errors)).toBe(true);
+  expect(data.status.type).toEqual("final");
+  await visitorContext.close();
+
+  // The organizer downloads the sealed dossier from the console; `hemicycle verify-dossier` accepts it.
+  const org = await signedInPage(browser, organizer);
+  await org.goto("/organisation");
+  await waitForHydration(org);
+  const item = org.getByRole("listitem").filter({ has: org.getByRole("link", { name: title, exact: true }) });
+  await expect(item.getByText("Dossier de remise (texte adopté) :")).toBeVisible();
+  const [zipDownload] = await Promise.all([
+    org.waitForEvent("download"),
+    item.getByRole("link", { name: "dossier complet scellé (ZIP)" }).click(),
+  ]);
+  await expect(item.getByRole("status")).toContainText("Le document se prépare");
+  const verdict = execFileSync(`../target/${process.env.E2E_PROFILE ?? "debug"}/hemicycle`, ["verify-dossier", await zipDownload.path()], {
+    env: { ...process.env, DATABASE_URL: "sqlite:///nonexistent" },
+  }).toString();
+  expect(verdict).toContain("dossier intègre / dossier intact");
 });

@@ -48,6 +48,19 @@ pub enum Command {
     VerifyLog,
     /// Issue bearer tokens for tools (load generator, displays): one real session per token, stored hashed.
     IssueTokens(IssueTokensArgs),
+    /// Check a hand-over dossier (ZIP): every file against its manifest and, with `--with-database`, against
+    /// the motion's log (exit code 1 if anything differs).
+    VerifyDossier(VerifyDossierArgs),
+}
+
+/// `hemicycle verify-dossier dossier.zip --with-database`.
+#[derive(Debug, Args)]
+pub struct VerifyDossierArgs {
+    /// The dossier downloaded from Hémicycle.
+    pub file: PathBuf,
+    /// Also check it against the log in the database (`DATABASE_URL`).
+    #[arg(long)]
+    pub with_database: bool,
 }
 
 /// `hemicycle issue-tokens --motion 1 --count 100 --out tokens.txt`.

@@ -8,6 +8,7 @@ pub mod routes;
 pub mod startup;
 pub mod telemetry;
 pub mod tokens;
+pub mod verify_dossier;
 pub mod verify_log;
 
 pub use startup::{build_router, leptos_options};

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use server::{
-    cli::{Cli, Command, IssueTokensArgs},
-    startup, telemetry, tokens, verify_log,
+    cli::{Cli, Command, IssueTokensArgs, VerifyDossierArgs},
+    startup, telemetry, tokens, verify_dossier, verify_log,
 };
 
 fn main() -> ExitCode {
@@ -34,6 +34,9 @@ fn main() -> ExitCode {
         Some(Command::VerifyLog) => return runtime.block_on(verify_logs(&config.database_url)),
         Some(Command::IssueTokens(args)) => {
             return runtime.block_on(issue_tokens(&config.database_url, args));
+        }
+        Some(Command::VerifyDossier(args)) => {
+            return runtime.block_on(verify_dossier_file(&config.database_url, &args));
         }
         None => {}
     }
@@ -109,6 +112,66 @@ async fn issue_tokens(url: &str, args: IssueTokensArgs) -> ExitCode {
         Err(err) => {
             eprintln!("hemicycle : {err:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `hemicycle verify-dossier`: exit 0 when the dossier is intact (and matches the log if asked), 1 when it was
+/// altered or does not match, 2 when the file or the database cannot be read.
+async fn verify_dossier_file(url: &str, args: &VerifyDossierArgs) -> ExitCode {
+    let bytes = match std::fs::read(&args.file) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!(
+                "hemicycle : lecture impossible / cannot read {}: {err}",
+                args.file.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let verified = match verify_dossier::check_file(&bytes) {
+        Ok(verified) => verified,
+        Err(tampering) => {
+            println!("DOSSIER ALTÉRÉ / DOSSIER ALTERED: {tampering}");
+            return ExitCode::from(1);
+        }
+    };
+    let manifest = &verified.manifest;
+    println!(
+        "dossier intègre / dossier intact: motion {}, événement / event {}, {} fichiers / files, texte / text {}",
+        manifest.motion_id,
+        manifest.seq,
+        manifest.files.len(),
+        manifest.text_sha256
+    );
+    if !args.with_database {
+        return ExitCode::SUCCESS;
+    }
+    let db = match sea_orm::Database::connect(url).await {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!(
+                "hemicycle : base de données injoignable / database unreachable ({}): {err}",
+                app::ssr::store::redact_url(url)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match verify_dossier::check_against_log(&db, &verified).await {
+        Ok(Ok(())) => {
+            println!(
+                "conforme au journal / matches the log: {}",
+                manifest.log_head_hash
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Err(disagreement)) => {
+            println!("NON CONFORME AU JOURNAL / DOES NOT MATCH THE LOG: {disagreement}");
+            ExitCode::from(1)
+        }
+        Err(err) => {
+            eprintln!("hemicycle : lecture du journal impossible / cannot read the log: {err}");
+            ExitCode::from(2)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP routes outside server functions.
 
 pub mod auth;
+pub mod export;
 pub mod health;
 pub mod language;
 pub mod live;

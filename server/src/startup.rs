@@ -28,6 +28,7 @@ use crate::{
     middleware::{refuse_cross_site, resolve_viewer, retry_stalled_render},
     routes::{
         auth::{sign_in, sign_out},
+        export::{self, Exports},
         health::healthz,
         language::switch_language,
         live, oidc,
@@ -63,6 +64,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/auth/oidc/callback", get(oidc::callback))
         .route("/auth/oidc/{provider}", post(oidc::start))
         .route("/api/v1/motions/{id}/live", get(live::live))
+        .route("/api/v1/motions/{id}/export/{file}", get(export::export))
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -70,6 +72,7 @@ pub fn build_router(state: AppState) -> Router {
             leptos::nonce::provide_nonce,
             shell,
         ))
+        .layer(axum::Extension(std::sync::Arc::new(Exports::default())))
         .layer(axum::middleware::from_fn(retry_stalled_render))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -79,6 +79,10 @@ pub struct MotionDocument {
     pub title: String,
     /// Its preamble (not numbered); may be empty.
     pub preamble: String,
+    /// The title as stored (before typography), for [`document_text_hash`].
+    pub stored_title: String,
+    /// The preamble as stored.
+    pub stored_preamble: String,
     /// Final text or working version.
     pub status: DocumentStatus,
     /// The line width the numbers are computed at.
@@ -151,6 +155,8 @@ impl DocumentStatus {
 pub struct DocSection {
     /// Its title; may be empty (untitled leading section).
     pub title: String,
+    /// Its title as stored.
+    pub stored_title: String,
     /// Its current paragraphs, in reading order.
     pub paragraphs: Vec<DocParagraph>,
 }
@@ -318,23 +324,64 @@ impl Integrity {
 /// texts of the current paragraphs in reading order.
 #[must_use]
 pub fn canonical_text(state: &MotionState) -> String {
-    let sections: Vec<serde_json::Value> = state
-        .sections()
-        .iter()
-        .map(|section| {
-            let paragraphs: Vec<serde_json::Value> = section
+    canonical(
+        state.title(),
+        state.preamble(),
+        state.sections().iter().map(|section| {
+            let paragraphs = section
                 .paragraphs
                 .iter()
                 .filter_map(|id| state.paragraph(*id))
                 .filter(|p| !p.is_deleted())
-                .map(|p| json!({"id": p.id.get(), "text": p.text}))
+                .map(|p| (p.id.get(), p.text.as_str()))
                 .collect();
-            json!({"title": section.title, "paragraphs": paragraphs})
+            (section.title.as_str(), paragraphs)
+        }),
+    )
+}
+
+/// The same canonical text, read back from a document (its stored fields): what anyone holding only the
+/// open data recomputes to check [`Integrity::text_sha256`].
+#[must_use]
+pub fn document_canonical_text(doc: &MotionDocument) -> String {
+    canonical(
+        &doc.stored_title,
+        &doc.stored_preamble,
+        doc.sections.iter().map(|section| {
+            let paragraphs = section
+                .paragraphs
+                .iter()
+                .map(|p| (p.id, p.text.as_str()))
+                .collect();
+            (section.stored_title.as_str(), paragraphs)
+        }),
+    )
+}
+
+/// The SHA-256 of [`document_canonical_text`], lowercase hex: equals `doc.integrity.text_sha256` for a
+/// document nobody altered.
+#[must_use]
+pub fn document_text_hash(doc: &MotionDocument) -> String {
+    hex(&Sha256::digest(document_canonical_text(doc).as_bytes()))
+}
+
+fn canonical<'a>(
+    title: &str,
+    preamble: &str,
+    sections: impl Iterator<Item = (&'a str, Vec<(i32, &'a str)>)>,
+) -> String {
+    let sections: Vec<serde_json::Value> = sections
+        .map(|(title, paragraphs)| {
+            let paragraphs: Vec<serde_json::Value> = paragraphs
+                .into_iter()
+                .map(|(id, text)| json!({"id": id, "text": text}))
+                .collect();
+            json!({"title": title, "paragraphs": paragraphs})
         })
         .collect();
     canonical_json(&json!({
-        "title": state.title(),
-        "preamble": state.preamble(),
+        "title": title,
+        "preamble": preamble,
         "sections": sections,
     }))
 }
@@ -399,6 +446,7 @@ pub fn build_document(state: &MotionState, ctx: &DocumentContext) -> MotionDocum
         .iter()
         .map(|section| DocSection {
             title: french(&section.title),
+            stored_title: section.title.clone(),
             paragraphs: section
                 .paragraphs
                 .iter()
@@ -474,6 +522,8 @@ pub fn build_document(state: &MotionState, ctx: &DocumentContext) -> MotionDocum
         },
         title: french(state.title()),
         preamble: french(state.preamble()),
+        stored_title: state.title().to_owned(),
+        stored_preamble: state.preamble().to_owned(),
         status,
         line_width: state.line_width(),
         sections,

@@ -6,6 +6,7 @@ pub mod ballots;
 pub mod commands;
 pub mod entities;
 pub mod events;
+pub mod export;
 pub mod motions;
 pub mod projection;
 pub mod reads;

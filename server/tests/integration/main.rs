@@ -4,6 +4,7 @@
 
 mod amendments;
 mod congress;
+mod export;
 mod health;
 mod identity;
 mod live;

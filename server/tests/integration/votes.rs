@@ -31,18 +31,18 @@ const JEAN_LUC: (&str, &str) = (
 );
 
 /// Signed-in cookies of the demo's people.
-struct People {
-    organizer: String,
-    chair: String,
-    amelie: String,
-    karim: String,
-    sophie: String,
-    jean_luc: String,
-    observer: String,
+pub(crate) struct People {
+    pub(crate) organizer: String,
+    pub(crate) chair: String,
+    pub(crate) amelie: String,
+    pub(crate) karim: String,
+    pub(crate) sophie: String,
+    pub(crate) jean_luc: String,
+    pub(crate) observer: String,
 }
 
 impl People {
-    async fn sign_in(app: &TestApp) -> Self {
+    pub(crate) async fn sign_in(app: &TestApp) -> Self {
         People {
             organizer: app.sign_in(ORGANIZER).await,
             chair: app.sign_in(CHAIR).await,
@@ -65,14 +65,23 @@ async fn member_id(db: &DatabaseConnection, email: &str) -> i32 {
         .id
 }
 
-async fn ok(app: &TestApp, function: &str, cookie: &str, form: &[(&str, &str)]) -> String {
+pub(crate) async fn ok(
+    app: &TestApp,
+    function: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> String {
     let (status, body) = app.call(function, Some(cookie), form).await;
     assert_eq!(status, 200, "{function}: {body}");
     body
 }
 
 /// Files an admissible amendment replacing the demo's first paragraph, then moves the motion to the session.
-async fn admissible_amendment_in_session(app: &TestApp, people: &People, text: &str) -> i32 {
+pub(crate) async fn admissible_amendment_in_session(
+    app: &TestApp,
+    people: &People,
+    text: &str,
+) -> i32 {
     let motion = app.demo_motion.to_string();
     let first = paragraphs(&app.db, app.demo_motion).await[0].0.to_string();
     let body = ok(
@@ -107,7 +116,7 @@ async fn admissible_amendment_in_session(app: &TestApp, people: &People, text: &
     filed.id.get()
 }
 
-async fn open_on_amendment(
+pub(crate) async fn open_on_amendment(
     app: &TestApp,
     people: &People,
     amendment: i32,
@@ -148,7 +157,7 @@ async fn vote(
     app.call("cast_vote", Some(cookie), &form).await
 }
 
-async fn vote_ok(
+pub(crate) async fn vote_ok(
     app: &TestApp,
     cookie: &str,
     ballot: i32,
@@ -160,7 +169,7 @@ async fn vote_ok(
     serde_json::from_str(&body).expect("a receipt")
 }
 
-async fn close(
+pub(crate) async fn close(
     app: &TestApp,
     people: &People,
     ballot: i32,
@@ -179,7 +188,7 @@ async fn close(
     app.call("close_ballot", Some(&people.chair), &form).await
 }
 
-async fn result(app: &TestApp, ballot: i32) -> BallotResultView {
+pub(crate) async fn result(app: &TestApp, ballot: i32) -> BallotResultView {
     let motion = app.demo_motion.to_string();
     let ballot = ballot.to_string();
     let (status, body) = app

@@ -198,6 +198,14 @@ fn the_adopted_motion_gives_a_final_document_with_the_readers_line_numbers() {
     assert_eq!(doc.integrity.log_head_hash, "ab".repeat(32));
     assert_eq!(doc.integrity.text_sha256, text_hash(&state));
     assert_eq!(
+        document_text_hash(&doc),
+        doc.integrity.text_sha256,
+        "the open data alone proves the text"
+    );
+    let mut altered = doc.clone();
+    altered.sections[0].paragraphs[0].text.push_str(" Ajout.");
+    assert_ne!(document_text_hash(&altered), doc.integrity.text_sha256);
+    assert_eq!(
         doc.edition.dates_fr,
         "du 9 décembre 2025 au 10 décembre 2025"
     );

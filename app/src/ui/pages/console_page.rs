@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{ErrorPanel, motion_page::phase_key};
+use crate::ui::export_links::OrganizerExport;
 use crate::{
     api::{
         ConsoleView, CreateEdition, CreateMotion, CreateProjectorLink, EditionSummary, ImportDraft,
@@ -160,6 +161,7 @@ fn EditionMotions(
                                     <input type="hidden" name="motion_id" value=id/>
                                     <button type="submit" class="link-button">{t("console.projector")}</button>
                                 </ActionForm>
+                                <OrganizerExport motion_id=id phase/>
                                 {(phase == Phase::Draft).then(|| view! {
                                     <ActionForm action=import attr:class="editor">
                                         <input type="hidden" name="motion_id" value=id/>

@@ -13,6 +13,7 @@ use crate::{
     },
     i18n::{t, tr, tr_with, use_i18n},
     ui::{
+        export_links::AdoptedTextLinks,
         forms::ActionOutcome,
         live::{Live, LiveStatus},
         vote_panel::VotePanel,
@@ -152,6 +153,7 @@ fn MotionText(
                 <p class="motion__phase">
                     {t("motion.phase")} " : " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
                 </p>
+                <AdoptedTextLinks motion_id phase/>
                 <p class="motion__amendments">
                     <a href=format!("/motions/{motion_id}/amendements")>
                         {move || tr_with(locale.get(), "motion.all_amendments", &[("n", &pending.to_string())])}

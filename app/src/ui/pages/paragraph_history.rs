@@ -14,7 +14,7 @@ use crate::{
         ViewerPermissions,
     },
     i18n::{Locale, t, tr, tr_with, use_i18n},
-    ui::{diff_view::DiffView, forms::ActionOutcome},
+    ui::{diff_view::DiffView, export_links::AdoptedTextLinks, forms::ActionOutcome},
 };
 
 /// "amendement n° 3 adopté", "correction rédactionnelle : …", for people.
@@ -94,6 +94,7 @@ fn History(history: ParagraphHistoryView) -> impl IntoView {
             <a href=format!("/motions/{motion_id}#p-{paragraph_id}")>{history.motion_title.clone()}</a>
         </p>
         <h1>{t("history.title")} " — " {heading}</h1>
+        <AdoptedTextLinks motion_id phase=history.phase/>
         {history.deleted.then(|| view! { <p class="notice">{t("history.deleted")}</p> })}
         <ol class="versions">
             {history
