@@ -51,15 +51,9 @@ fn main() -> ExitCode {
 
 /// `hemicycle verify-log`: one line per motion; exit 1 if any chain is broken, 2 if the database cannot be read.
 async fn verify_logs(url: &str) -> ExitCode {
-    let db = match sea_orm::Database::connect(url).await {
+    let db = match connect_read_only(url).await {
         Ok(db) => db,
-        Err(err) => {
-            eprintln!(
-                "hemicycle : base de données injoignable / database unreachable ({}): {err}",
-                app::ssr::store::redact_url(url)
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match verify_log::verify_all(&db).await {
         Ok(reports) => {
@@ -147,15 +141,9 @@ async fn verify_dossier_file(url: &str, args: &VerifyDossierArgs) -> ExitCode {
     if !args.with_database {
         return ExitCode::SUCCESS;
     }
-    let db = match sea_orm::Database::connect(url).await {
+    let db = match connect_read_only(url).await {
         Ok(db) => db,
-        Err(err) => {
-            eprintln!(
-                "hemicycle : base de données injoignable / database unreachable ({}): {err}",
-                app::ssr::store::redact_url(url)
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match verify_dossier::check_against_log(&db, &verified).await {
         Ok(Ok(())) => {
@@ -174,4 +162,15 @@ async fn verify_dossier_file(url: &str, args: &VerifyDossierArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The database for a tool that only reads (no migration): exit code 2 with a sentence if it cannot be reached.
+async fn connect_read_only(url: &str) -> Result<sea_orm::DatabaseConnection, ExitCode> {
+    sea_orm::Database::connect(url).await.map_err(|err| {
+        eprintln!(
+            "hemicycle : base de données injoignable / database unreachable ({}): {err}",
+            app::ssr::store::redact_url(url)
+        );
+        ExitCode::from(2)
+    })
 }

@@ -5,8 +5,10 @@
 //! everyone, forever). Before that, only the organizers of its edition may export, a working version at the
 //! log's head (or at `?seq=N`).
 //!
-//! Rendering is CPU work (Typst): it runs on a blocking thread, one export at a time, so live clients keep the
-//! async runtime; the bytes are kept per (motion, seq, file) since an export is a pure function of the log.
+//! Rendering is CPU work (Typst, which spreads it over rayon threads): it runs one export at a time, in a thread
+//! pool of its own whose threads have the lowest scheduling class the system offers (`SCHED_IDLE` on Linux), so
+//! that an export uses the cores the live clients and the votes leave idle and never takes a core from them. The
+//! bytes are kept per (motion, seq, file) since an export is a pure function of the log.
 
 use std::{
     collections::HashMap,
@@ -97,18 +99,48 @@ impl ExportFile {
     }
 }
 
-/// Rendered files by (motion, seq, file), and the one permit to render.
+/// Rendered files by (motion, seq, file), the one permit to render, and the low-priority threads it runs on.
 pub struct Exports {
     kept: Mutex<HashMap<(i32, u64, ExportFile), Bytes>>,
     rendering: Semaphore,
+    pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 impl Default for Exports {
     fn default() -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("export-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .map_err(|err| tracing::warn!(error = %err, "no export thread pool: exports share the runtime's cores"))
+            .ok()
+            .map(Arc::new);
         Exports {
             kept: Mutex::default(),
             rendering: Semaphore::new(1),
+            pool,
         }
+    }
+}
+
+/// Puts the calling thread in the lowest scheduling class: it runs only on cores nothing else wants.
+fn lower_priority() {
+    use thread_priority::{
+        NormalThreadSchedulePolicy, ThreadPriority, ThreadSchedulePolicy,
+        set_thread_priority_and_policy, thread_native_id,
+    };
+    #[cfg(target_os = "linux")]
+    let policy = NormalThreadSchedulePolicy::Idle;
+    #[cfg(not(target_os = "linux"))]
+    let policy = NormalThreadSchedulePolicy::Batch;
+    if let Err(err) = set_thread_priority_and_policy(
+        thread_native_id(),
+        ThreadPriority::Min,
+        ThreadSchedulePolicy::Normal(policy),
+    ) {
+        tracing::warn!(error = ?err, "export thread keeps its normal priority");
     }
 }
 
@@ -152,10 +184,15 @@ impl Exports {
         if let Some(bytes) = self.get(&key) {
             return Ok(bytes);
         }
-        let rendered = tokio::task::spawn_blocking(move || file.render(&doc))
-            .await
-            .map_err(|err| err.to_string())?
-            .map_err(|err| err.to_string())?;
+        let pool = self.pool.clone();
+        let rendered = tokio::task::spawn_blocking(move || match pool {
+            // Typst's parallel work goes to the pool the closure runs in: all of it at low priority.
+            Some(pool) => pool.install(|| file.render(&doc)),
+            None => file.render(&doc),
+        })
+        .await
+        .map_err(|err| err.to_string())?
+        .map_err(|err| err.to_string())?;
         let bytes = Bytes::from(rendered);
         self.keep(key, &bytes);
         Ok(bytes)

@@ -332,26 +332,11 @@ pub async fn load_state<C: ConnectionTrait>(
     conn: &C,
     motion_id: i32,
 ) -> Result<MotionState, StoreError> {
-    let rows = events::since(conn, motion_id, 0).await?;
-    if rows.is_empty() {
-        return Err(StoreError::NotFound);
-    }
-    let mut state = MotionState::default();
-    for row in rows {
-        let parsed = serde_json::from_str::<Value>(&row.payload)
-            .ok()
-            .and_then(|payload| MotionEvent::from_stored(&row.kind, &payload).ok());
-        match parsed {
-            Some(event) => state.apply(&event),
-            None => tracing::warn!(
-                motion.id = motion_id,
-                seq = row.seq,
-                kind = %row.kind,
-                "event skipped at replay: unknown kind or payload"
-            ),
-        }
-    }
-    Ok(state)
+    Ok(
+        super::export::state_at(conn, motion_id, super::export::At::Head)
+            .await?
+            .state,
+    )
 }
 
 async fn allocate_ids<C: ConnectionTrait>(conn: &C) -> Result<NewIds, StoreError> {

@@ -41,7 +41,8 @@ pub struct StateAt {
     pub occurred_at: i64,
 }
 
-/// Replays the log of `motion_id` up to the moment `at`.
+/// Replays the log of `motion_id` up to the moment `at`: the one replay of the server (commands, reads and
+/// exports). An event this version cannot read is skipped with a warning, never fatal: the log is the truth.
 ///
 /// # Errors
 /// `NotFound` when the motion has no log, when `At::Adoption` is asked of a motion that was never adopted, or
@@ -63,8 +64,14 @@ pub async fn state_at<C: ConnectionTrait>(
         let parsed = serde_json::from_str::<Value>(&row.payload)
             .ok()
             .and_then(|payload| MotionEvent::from_stored(&row.kind, &payload).ok());
-        if let Some(event) = parsed {
-            state.apply(&event);
+        match parsed {
+            Some(event) => state.apply(&event),
+            None => tracing::warn!(
+                motion.id = motion_id,
+                seq = row.seq,
+                kind = %row.kind,
+                "event skipped at replay: unknown kind or payload"
+            ),
         }
         last = Some(row);
         if at == At::Adoption && state.phase() == Phase::Adopted {
