@@ -133,8 +133,9 @@ fn lower_priority() {
     };
     #[cfg(target_os = "linux")]
     let policy = NormalThreadSchedulePolicy::Idle;
+    // Elsewhere: the normal policy at the lowest priority (the highest nice value).
     #[cfg(not(target_os = "linux"))]
-    let policy = NormalThreadSchedulePolicy::Batch;
+    let policy = NormalThreadSchedulePolicy::Other;
     if let Err(err) = set_thread_priority_and_policy(
         thread_native_id(),
         ThreadPriority::Min,

@@ -421,6 +421,73 @@ async fn a_retry_gets_the_first_answer_and_a_ballot_without_changes_says_already
 }
 
 #[tokio::test]
+async fn a_vote_posted_by_the_page_without_javascript_is_recorded_and_leads_back_to_the_page() {
+    for backend in BOTH {
+        let app = TestApp::spawn_with_accounts(backend).await;
+        let people = People::sign_in(&app).await;
+        let amendment =
+            admissible_amendment_in_session(&app, &people, "Un texte voté sans JavaScript.").await;
+        let ballot = open_on_amendment(&app, &people, amendment, &[]).await;
+        let page = format!("/motions/{}", app.demo_motion);
+        let html = app
+            .get_with_cookie(&page, &people.amelie)
+            .await
+            .text()
+            .await
+            .expect("the page");
+        // The form as the server rendered it, before any script: its target and its idempotency key.
+        assert!(html.contains("action=\"/api/fn/cast_vote\""), "{backend:?}");
+        let key = html
+            .split("name=\"key\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .filter(|key| !key.is_empty())
+            .expect("an idempotency key in the page")
+            .to_owned();
+        let me = member_id(&app.db, DELEGATE.0).await.to_string();
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let form = [
+            ("ballot_id", ballot.to_string()),
+            ("represented", me),
+            ("key", key),
+            ("choice", "pour".to_owned()),
+        ];
+        let post = || {
+            browser
+                .post(app.url("/api/fn/cast_vote"))
+                .header("cookie", &people.amelie)
+                .header("origin", app.url(""))
+                .header("referer", app.url(&page))
+                .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .form(&form)
+                .send()
+        };
+        let response = post().await.expect("sent");
+        assert!(
+            response.status().is_redirection(),
+            "{backend:?}: {}",
+            response.status()
+        );
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        // Leptos leads back to the page (with an empty query when the call succeeded).
+        let back = location.split('?').next().unwrap_or_default();
+        assert!(back.ends_with(&page), "back to the page: {location}");
+        assert!(!location.contains("error"), "{location}");
+        assert_eq!(votes_in(&app.db, ballot).await, 1);
+        // Pressing the button twice (the page was not reloaded in between): still one vote.
+        assert!(post().await.expect("sent").status().is_redirection());
+        assert_eq!(votes_in(&app.db, ballot).await, 1, "{backend:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_proxy_holder_votes_for_the_member_who_cannot_then_vote_twice() {
     for backend in BOTH {
         let app = TestApp::spawn_with_accounts(backend).await;
