@@ -185,6 +185,11 @@ impl DocParagraph {
         let extra = u32::try_from(self.lines.len().saturating_sub(1)).unwrap_or(u32::MAX);
         self.first_line.saturating_add(extra)
     }
+
+    /// Its lines with their numbers, in order.
+    pub fn numbered_lines(&self) -> impl Iterator<Item = (u32, &str)> {
+        (self.first_line..).zip(self.lines.iter().map(String::as_str))
+    }
 }
 
 /// One version of a paragraph.

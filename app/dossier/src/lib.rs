@@ -19,6 +19,22 @@ pub mod pdf;
 #[doc(hidden)]
 pub mod sample;
 
+/// The columns of the amendments annex, the same in every writer.
+pub(crate) const AMENDMENT_COLUMNS: [&str; 5] =
+    ["N°", "Auteur et cosignataires", "Objet", "Sort", "Scrutin"];
+
+/// The columns of the ballots annex, the same in every writer.
+pub(crate) const BALLOT_COLUMNS: [&str; 8] = [
+    "N°",
+    "Objet",
+    "Pour",
+    "Contre",
+    "Abst.",
+    "Présents / inscrits",
+    "Requis",
+    "Résultat",
+];
+
 /// Why a file of the dossier could not be produced or checked.
 #[derive(Debug, thiserror::Error)]
 pub enum DossierError {

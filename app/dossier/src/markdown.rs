@@ -191,12 +191,10 @@ fn numbered(out: &mut String, paragraph: &DocParagraph, width: usize) {
         let _ = writeln!(out, "{}\n", block(&paragraph.text));
         return;
     }
-    let mut number = paragraph.first_line;
-    let last = paragraph.lines.len() - 1;
-    for (index, line) in paragraph.lines.iter().enumerate() {
+    let last = paragraph.last_line();
+    for (number, line) in paragraph.numbered_lines() {
         let _ = write!(out, "{number:<width$} | {}", inline(line));
-        out.push_str(if index == last { "\n\n" } else { "\\\n" });
-        number = number.saturating_add(1);
+        out.push_str(if number == last { "\n\n" } else { "\\\n" });
     }
 }
 
@@ -295,11 +293,7 @@ fn annexes(out: &mut String, doc: &MotionDocument) {
     if doc.amendments.is_empty() {
         out.push_str("*Aucun amendement n’a été déposé.*\n\n");
     } else {
-        table_head(
-            out,
-            &["N°", "Auteur et cosignataires", "Objet", "Sort", "Scrutin"],
-            &[true],
-        );
+        table_head(out, &crate::AMENDMENT_COLUMNS, &[true]);
         for a in &doc.amendments {
             amendment_row(out, a);
         }
@@ -320,16 +314,7 @@ fn annexes(out: &mut String, doc: &MotionDocument) {
     } else {
         table_head(
             out,
-            &[
-                "N°",
-                "Objet",
-                "Pour",
-                "Contre",
-                "Abst.",
-                "Présents / inscrits",
-                "Requis",
-                "Résultat",
-            ],
+            &crate::BALLOT_COLUMNS,
             &[true, false, true, true, true, true, true],
         );
         for b in &doc.ballots {

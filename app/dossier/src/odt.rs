@@ -397,11 +397,9 @@ fn paragraph_lines(out: &mut String, paragraph: &DocParagraph) {
         para(out, "Line_20_first", &paragraph.text);
         return;
     }
-    let mut number = paragraph.first_line;
-    for (index, line) in paragraph.lines.iter().enumerate() {
+    for (index, (number, line)) in paragraph.numbered_lines().enumerate() {
         let style = if index == 0 { "Line_20_first" } else { "Line" };
         numbered_line(out, style, number, line);
-        number = number.saturating_add(1);
     }
 }
 
@@ -568,7 +566,7 @@ fn annexes(out: &mut String, doc: &MotionDocument) {
         table(
             out,
             &AMENDMENTS,
-            &["N°", "Auteur et cosignataires", "Objet", "Sort", "Scrutin"],
+            &crate::AMENDMENT_COLUMNS,
             doc.amendments.iter().map(amendment_row).collect(),
         );
     }
@@ -588,16 +586,7 @@ fn annexes(out: &mut String, doc: &MotionDocument) {
         table(
             out,
             &BALLOTS,
-            &[
-                "N°",
-                "Objet",
-                "Pour",
-                "Contre",
-                "Abst.",
-                "Présents / inscrits",
-                "Requis",
-                "Résultat",
-            ],
+            &crate::BALLOT_COLUMNS,
             doc.ballots.iter().flat_map(ballot_rows).collect(),
         );
     }

@@ -40,12 +40,7 @@ fn expected_lines(doc: &MotionDocument) -> Vec<(u32, String)> {
     doc.sections
         .iter()
         .flat_map(|s| &s.paragraphs)
-        .flat_map(|p| {
-            p.lines
-                .iter()
-                .enumerate()
-                .map(move |(k, line)| (p.first_line + k as u32, line.clone()))
-        })
+        .flat_map(|p| p.numbered_lines().map(|(n, line)| (n, line.to_owned())))
         .collect()
 }
 

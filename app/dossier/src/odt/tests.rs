@@ -146,12 +146,7 @@ fn expected_lines(doc: &MotionDocument) -> Vec<String> {
     doc.sections
         .iter()
         .flat_map(|s| &s.paragraphs)
-        .flat_map(|p| {
-            p.lines
-                .iter()
-                .enumerate()
-                .map(move |(k, line)| format!("{}\t{line}", p.first_line + k as u32))
-        })
+        .flat_map(|p| p.numbered_lines().map(|(n, line)| format!("{n}\t{line}")))
         .collect()
 }
 
