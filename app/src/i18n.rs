@@ -107,13 +107,51 @@ pub struct I18n {
     pub locale: RwSignal<Locale>,
 }
 
+/// The locale as the document's `<title>` reads it.
+///
+/// On the server, `leptos_meta` evaluates the title (text and formatter) once the page has rendered, outside
+/// the request's reactive arena: a title that read an arena-allocated signal (`RwSignal`, `Memo`…) then panics
+/// with "already been disposed" or "no Arena is active" and the connection is dropped. This copy of the locale
+/// is reference-counted (no arena), so titles read it safely; it follows [`I18n::locale`] in the browser.
+#[derive(Clone)]
+pub struct TitleLocale(pub ArcRwSignal<Locale>);
+
 /// Puts the locale in context; called once by the root component.
 pub fn provide_i18n(initial: Locale) -> I18n {
     let i18n = I18n {
         locale: RwSignal::new(initial),
     };
     provide_context(i18n);
+    let title = ArcRwSignal::new(initial);
+    provide_context(TitleLocale(title.clone()));
+    // Effects run in the browser only: the server renders one language per request.
+    Effect::new(move |_| title.set(i18n.locale.get()));
     i18n
+}
+
+/// The locale titles read (see [`TitleLocale`]); French outside the app.
+pub fn title_locale() -> ArcRwSignal<Locale> {
+    use_context::<TitleLocale>().map_or_else(|| ArcRwSignal::new(Locale::Fr), |title| title.0)
+}
+
+/// A translated page title for `<Title text=…/>`: reads no arena-allocated signal (see [`TitleLocale`]).
+pub fn title_t(key: &'static str) -> impl Fn() -> String + Send + Sync + 'static {
+    let locale = title_locale();
+    move || tr(locale.get(), key).to_owned()
+}
+
+/// Makes a title safe where it is written into HTML as it is. `leptos_meta` writes the server-rendered
+/// `<title>` without escaping (the browser sets `document.title`, which is text): on the server, `<`, `&`…
+/// are escaped here, so a motion titled `</title><meta …>` stays a title.
+pub fn title_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        html_escape::encode_text(&text).into_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
 }
 
 /// The locale in context (French if a view is rendered outside the app, e.g. in a test).
@@ -171,6 +209,7 @@ mod tests {
                 let code = std::fs::read_to_string(&path).expect("source is UTF-8");
                 for call in [
                     "t(\"",
+                    "title_t(\"",
                     "tr(locale, \"",
                     "tr(l, \"",
                     "tr_with(l, \"",

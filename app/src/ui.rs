@@ -16,7 +16,7 @@ use leptos_router::{
     path,
 };
 
-use crate::i18n::{Locale, provide_i18n, tr};
+use crate::i18n::{Locale, provide_i18n, title_locale, title_text, tr};
 use layout::{Footer, Header};
 use pages::{
     amendment_edit::AmendmentEditPage, amendment_editor::AmendmentEditorPage,
@@ -88,12 +88,15 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // The formatter is called by leptos_meta after the render, outside the reactive arena: it reads the
+    // reference-counted title locale, never `locale` (see `i18n::TitleLocale`).
+    let title_locale = title_locale();
     view! {
         <Html {..} lang=move || locale.get().code()/>
         <Stylesheet id="leptos" href="/pkg/hemicycle.css"/>
         <Title formatter=move |page: String| {
-            let name = tr(locale.get(), "app.name");
-            if page.is_empty() { name.to_owned() } else { format!("{page} — {name}") }
+            let name = tr(title_locale.get(), "app.name");
+            title_text(if page.is_empty() { name.to_owned() } else { format!("{page} — {name}") })
         }/>
         <Router>
             <Header/>

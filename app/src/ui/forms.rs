@@ -8,6 +8,24 @@ use crate::{
     i18n::{Locale, tr, use_i18n},
 };
 
+/// The initial text of a `<textarea>`, written as its child.
+///
+/// Leptos renders a textarea's children without escaping them (tachys declares `<textarea>` a raw-text element,
+/// like `<script>`), so a stored text such as `</textarea><form …>` would become markup on the server-rendered
+/// page. Every textarea child goes through this: escaped on the server (the browser decodes it back into the
+/// field's value, which hydration then finds), the text itself in the browser, where it is set as text.
+pub fn textarea_text(text: impl Into<String>) -> String {
+    let text = text.into();
+    #[cfg(feature = "ssr")]
+    {
+        html_escape::encode_text(&text).into_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
+}
+
 /// The translation key naming a field.
 pub fn field_key(field: Field) -> &'static str {
     match field {

@@ -13,8 +13,11 @@ use crate::{
         AmendmentView, ApiError, DelegateOption, EditAmendment, InviteCoSigner, ViewerPermissions,
         list_amendments, list_delegates, motion_permissions, paragraph_history,
     },
-    i18n::{t, tr_with, use_i18n},
-    ui::{diff_view::DiffView, forms::ActionOutcome},
+    i18n::{t, title_t, tr_with, use_i18n},
+    ui::{
+        diff_view::DiffView,
+        forms::{ActionOutcome, textarea_text},
+    },
 };
 
 /// What the page needs: the motion, the amendment, the text it changes now, the viewer's permissions, who may
@@ -59,7 +62,7 @@ pub fn AmendmentEditPage() -> impl IntoView {
         Ok::<EditData, ApiError>((motion, found, current, permissions, delegates))
     });
     view! {
-        <Title text=t("edit.title")/>
+        <Title text=title_t("edit.title")/>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -129,7 +132,7 @@ fn EditAmendmentForm(
                         <div class="field">
                             <label for="amendement-texte">{t("editor.text")}</label>
                             <textarea id="amendement-texte" name="text" rows="8" maxlength="5000" required=true
-                                on:input=move |ev| draft.set(event_target_value(&ev))>{written.clone()}</textarea>
+                                on:input=move |ev| draft.set(event_target_value(&ev))>{textarea_text(written.clone())}</textarea>
                         </div>
                         <section class="preview" aria-labelledby="apercu-titre">
                             <h3 id="apercu-titre">{t("editor.preview")}</h3>
@@ -138,7 +141,7 @@ fn EditAmendmentForm(
                     })}
                     <div class="field">
                         <label for="amendement-expose">{t("amendment.rationale")}</label>
-                        <textarea id="amendement-expose" name="rationale" rows="5" maxlength="5000">{a.rationale.clone()}</textarea>
+                        <textarea id="amendement-expose" name="rationale" rows="5" maxlength="5000">{textarea_text(a.rationale.clone())}</textarea>
                     </div>
                     <button type="submit" class="button button--primary">{t("edit.save")}</button>
                 </ActionForm>

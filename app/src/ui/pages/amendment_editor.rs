@@ -13,8 +13,8 @@ use crate::{
         ApiError, FileAmendment, FiledAmendment, ParagraphHistoryView, ViewerPermissions,
         motion_permissions, paragraph_history,
     },
-    i18n::{t, tr, tr_with, use_i18n},
-    ui::diff_view::DiffView,
+    i18n::{t, title_t, tr, tr_with, use_i18n},
+    ui::{diff_view::DiffView, forms::textarea_text},
 };
 
 /// Reads `:id` and `:pid` and loads the paragraph with the viewer's permissions (shared with the history);
@@ -49,7 +49,7 @@ pub fn use_paragraph(
 pub fn AmendmentEditorPage() -> impl IntoView {
     let data = use_paragraph(Signal::derive(|| 0));
     view! {
-        <Title text=t("editor.title")/>
+        <Title text=title_t("editor.title")/>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -128,7 +128,7 @@ fn Editor(history: ParagraphHistoryView, permissions: ViewerPermissions) -> impl
                     <p class="field__hint" id="amendement-texte-aide">{t("editor.text_hint")}</p>
                     <textarea id="amendement-texte" name="text" rows="8" maxlength="5000" required=true
                         aria-describedby="amendement-texte-aide"
-                        on:input=move |ev| draft.set(event_target_value(&ev))>{current.clone()}</textarea>
+                        on:input=move |ev| draft.set(event_target_value(&ev))>{textarea_text(current.clone())}</textarea>
                 </div>
                 <section class="preview" aria-labelledby="apercu-titre">
                     <h2 id="apercu-titre">{t("editor.preview")}</h2>

@@ -20,10 +20,10 @@ use crate::{
         ResolveConflict, SetCurrentItem, ViewerPermissions, WithdrawAmendment, get_motion,
         list_amendments, motion_permissions,
     },
-    i18n::{Locale, t, tr, tr_with, use_i18n},
+    i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
     ui::{
         diff_view::DiffView,
-        forms::ActionOutcome,
+        forms::{ActionOutcome, textarea_text},
         live::{Live, LiveStatus},
     },
 };
@@ -150,7 +150,7 @@ pub fn AmendmentsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("amendments.title")/>
+        <Title text=title_t("amendments.title")/>
         <LiveStatus live/>
         <Transition fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -505,7 +505,7 @@ fn ConflictForm(
                 <input type="hidden" name="amendment_id" value=amendment_id/>
                 <div class="field">
                     <label for=field.clone()>{t("conflict.resolved_text")}</label>
-                    <textarea id=field.clone() name="text" rows="5" maxlength="5000" required=true>{conflict.current_text}</textarea>
+                    <textarea id=field.clone() name="text" rows="5" maxlength="5000" required=true>{textarea_text(conflict.current_text)}</textarea>
                 </div>
                 <button type="submit" class="button button--primary">{t("conflict.resolve")}</button>
             </ActionForm>

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::ErrorPanel;
 use crate::{
     api::{ApiError, BallotResultView, ballot_result, get_motion},
-    i18n::{t, tr, tr_with, use_i18n},
+    i18n::{t, title_t, tr, tr_with, use_i18n},
     ui::{
         live::{Live, LiveStatus},
         vote_panel::{
@@ -55,7 +55,7 @@ pub fn BallotResultPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("result.title")/>
+        <Title text=title_t("result.title")/>
         <LiveStatus live/>
         <Transition fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {

@@ -16,7 +16,7 @@ use crate::{
         RevokeProxy, SetProcedure, SetVoteOrder, VotingView, chair_console, get_motion,
         motion_permissions, voting_panel,
     },
-    i18n::{t, tr, tr_with, use_i18n},
+    i18n::{t, title_t, tr, tr_with, use_i18n},
     ui::{
         forms::ActionOutcome,
         live::{Live, LiveStatus},
@@ -109,7 +109,7 @@ pub fn BallotsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("ballots.title")/>
+        <Title text=title_t("ballots.title")/>
         <LiveStatus live/>
         <Transition fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {

@@ -18,7 +18,7 @@ use crate::{
         ConsoleView, CreateEdition, CreateMotion, CreateProjectorLink, EditionSummary, ImportDraft,
         congress_console,
     },
-    i18n::{Locale, t, tr, tr_with, use_i18n},
+    i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
     ui::forms::ActionOutcome,
 };
 
@@ -78,7 +78,7 @@ pub fn ConsolePage() -> impl IntoView {
         |_| congress_console(),
     );
     view! {
-        <Title text=t("console.title")/>
+        <Title text=title_t("console.title")/>
         <h1>{t("console.title")}</h1>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::ErrorPanel;
 use crate::{
     api::{EditionSummary, list_editions},
-    i18n::{Locale, t, tr, tr_with, use_i18n},
+    i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
     ui::pages::motion_page::phase_key,
 };
 
@@ -32,7 +32,7 @@ pub fn edition_dates(locale: Locale, starts_on: &str, ends_on: &str) -> String {
 pub fn HomePage() -> impl IntoView {
     let editions = Resource::new(|| (), |_| list_editions());
     view! {
-        <Title text=t("home.title")/>
+        <Title text=title_t("home.title")/>
         <h1>{t("home.title")}</h1>
         <p class="lead">{t("home.intro")}</p>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>

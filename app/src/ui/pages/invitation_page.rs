@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::{AcceptInvitation, get_invitation},
-    i18n::t,
+    i18n::{t, title_t},
     ui::{
         forms::{ActionOutcome, TextField},
         pages::register::FunctionSelect,
@@ -30,7 +30,7 @@ pub fn InvitationPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("invitation.title")/>
+        <Title text=title_t("invitation.title")/>
         <div class="narrow">
             <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
                 {move || Suspend::new(async move {

@@ -11,7 +11,7 @@ use crate::{
         ConfirmImport, CreateInvitation, CreatePasswordReset, MemberRowDto, PreviewImport,
         SetMemberRole, SetMemberStatus, list_members,
     },
-    i18n::{Locale, t, tr, tr_with, use_i18n},
+    i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
     ui::{forms::problem_sentence, pages::register::function_key},
 };
 
@@ -74,7 +74,7 @@ pub fn MembersPage() -> impl IntoView {
     let locale = use_i18n().locale;
 
     view! {
-        <Title text=t("members.title")/>
+        <Title text=title_t("members.title")/>
         <h1>{t("members.title")}</h1>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {

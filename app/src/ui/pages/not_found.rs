@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::i18n::t;
+use crate::i18n::{t, title_t};
 
 /// Shown for any path that matches no route, with status 404.
 #[component]
@@ -13,7 +13,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=t("not_found.title")/>
+        <Title text=title_t("not_found.title")/>
         <div class="error-panel">
             <h1>{t("not_found.title")}</h1>
             <p>{t("error.not_found")}</p>

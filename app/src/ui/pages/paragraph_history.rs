@@ -13,8 +13,12 @@ use crate::{
         EditDraftParagraph, EditorialFix, ParagraphHistoryView, ProvenanceView, VersionView,
         ViewerPermissions,
     },
-    i18n::{Locale, t, tr, tr_with, use_i18n},
-    ui::{diff_view::DiffView, export_links::AdoptedTextLinks, forms::ActionOutcome},
+    i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
+    ui::{
+        diff_view::DiffView,
+        export_links::AdoptedTextLinks,
+        forms::{ActionOutcome, textarea_text},
+    },
 };
 
 /// "amendement n° 3 adopté", "correction rédactionnelle : …", for people.
@@ -64,7 +68,7 @@ pub fn ParagraphHistoryPage() -> impl IntoView {
         edit.version().get() + fix.version().get()
     }));
     view! {
-        <Title text=t("history.title")/>
+        <Title text=title_t("history.title")/>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -168,7 +172,7 @@ fn OrganizerTools(
             <div class="field">
                 <label for="paragraphe-texte">{t(label)}</label>
                 <textarea id="paragraphe-texte" name="text" rows="6" maxlength="5000" required=true
-                    on:input=move |ev| draft.set(event_target_value(&ev))>{current}</textarea>
+                    on:input=move |ev| draft.set(event_target_value(&ev))>{textarea_text(current)}</textarea>
             </div>
             <section class="preview" aria-labelledby="apercu-titre">
                 <h3 id="apercu-titre">{t("editor.preview")}</h3>

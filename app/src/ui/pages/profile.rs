@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::ErrorPanel;
 use crate::{
     api::{ApiError, SetAttendance, get_viewer},
-    i18n::{t, tr, use_i18n},
+    i18n::{t, title_t, tr, use_i18n},
     ui::pages::members_page::{role_key, status_key},
 };
 
@@ -17,7 +17,7 @@ pub fn ProfilePage() -> impl IntoView {
     let viewer = Resource::new(move || switch.version().get(), |_| get_viewer());
     let locale = use_i18n().locale;
     view! {
-        <Title text=t("profile.title")/>
+        <Title text=title_t("profile.title")/>
         <h1>{t("profile.title")}</h1>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{ErrorPanel, motion_page::phase_key};
 use crate::{
     api::{ApiError, DebateItemView, ProjectorScreen, projection_view},
-    i18n::{t, tr, tr_with, use_i18n},
+    i18n::{t, title_t, tr, tr_with, use_i18n},
     ui::{
         diff_view::DiffView,
         live::{Live, LiveStatus},
@@ -44,7 +44,7 @@ pub fn ProjectionPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=t("projection.title")/>
+        <Title text=title_t("projection.title")/>
         <div class="projection">
             <LiveStatus live/>
             // The open ballot's figures for the hall (no buttons: the screen signs in as nobody).

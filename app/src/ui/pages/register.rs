@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::Register,
-    i18n::{t, tr, use_i18n},
+    i18n::{t, title_t, tr, use_i18n},
     ui::forms::{ActionOutcome, TextField, problems_of},
 };
 
@@ -63,7 +63,7 @@ pub fn RegisterPage() -> impl IntoView {
     let value = action.value();
     let result = Signal::derive(move || value.get());
     view! {
-        <Title text=t("register.title")/>
+        <Title text=title_t("register.title")/>
         <div class="narrow">
             <h1>{t("register.title")}</h1>
             <p class="lead">{t("register.intro")}</p>

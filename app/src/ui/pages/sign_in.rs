@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::list_login_providers,
-    i18n::{Locale, t, use_i18n},
+    i18n::{Locale, t, title_t, use_i18n},
 };
 
 /// The sign-in page.
@@ -32,7 +32,7 @@ pub fn SignInPage() -> impl IntoView {
     let locale = use_i18n().locale;
     let back = move || query.read().get("back").unwrap_or_else(|| "/".to_owned());
     view! {
-        <Title text=t("signin.title")/>
+        <Title text=title_t("signin.title")/>
         <div class="narrow">
             <h1>{t("signin.title")}</h1>
             <p class="lead">{t("signin.intro")}</p>
