@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod identity;
 pub mod live;
+pub mod origin;
 pub mod rate_limit;
 pub mod state;
 pub mod store;

@@ -2,7 +2,10 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use app::ssr::config::{Config, DEFAULT_DATABASE_URL, LogFormat};
+use app::ssr::{
+    config::{Config, DEFAULT_DATABASE_URL, LogFormat, parse_networks},
+    origin::OriginPolicy,
+};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use domain::member::{Attendance, Role};
 
@@ -35,6 +38,16 @@ pub struct Cli {
     /// The URL people use to reach this server (default: `http://` + the listen address).
     #[arg(long, env = "HEMICYCLE_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Addresses or networks whose many sign-ins are expected (the venue's NAT), comma-separated: the
+    /// per-address sign-in throttle spares them.
+    #[arg(long, env = "HEMICYCLE_TRUSTED_ADDRESSES", default_value = "")]
+    pub trusted_addresses: String,
+
+    /// Reverse proxies (addresses or networks, comma-separated) whose `X-Forwarded-For` gives the client's
+    /// address.
+    #[arg(long, env = "HEMICYCLE_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 
     /// Log format: `human` lines or `json` objects.
     #[arg(long, env = "HEMICYCLE_LOG_FORMAT", value_enum, default_value_t = LogFormatArg::Human)]
@@ -158,7 +171,15 @@ impl Cli {
             }
             None => None,
         };
-        Ok(Config {
+        let networks = |variable: &str, list: &str| {
+            parse_networks(list).map_err(|entry| {
+                format!(
+                    "{variable} : « {entry} » n’est ni une adresse IP ni un réseau (ex. 192.0.2.10, 10.0.0.0/8) / \
+                     is neither an IP address nor a network (e.g. 192.0.2.10, 10.0.0.0/8)"
+                )
+            })
+        };
+        let config = Config {
             database_url,
             site_addr,
             site_root: self.site_root,
@@ -168,7 +189,16 @@ impl Cli {
                 LogFormatArg::Json => LogFormat::Json,
             },
             demo: self.demo,
-        })
+            trusted_addresses: networks("HEMICYCLE_TRUSTED_ADDRESSES", &self.trusted_addresses)?,
+            trusted_proxies: networks("HEMICYCLE_TRUSTED_PROXIES", &self.trusted_proxies)?,
+        };
+        OriginPolicy::new(&config.public_url()).map_err(|err| {
+            format!(
+                "HEMICYCLE_PUBLIC_URL « {} » n’est pas une adresse valide / is not a valid URL: {err}",
+                config.public_url()
+            )
+        })?;
+        Ok(config)
     }
 }
 
@@ -199,6 +229,19 @@ mod tests {
             .into_config()
             .expect_err("refused");
         assert!(error.contains("HEMICYCLE_PUBLIC_URL"), "{error}");
+    }
+
+    #[test]
+    fn trusted_addresses_are_networks_and_a_bad_one_is_named() {
+        let config = cli(&["--trusted-addresses", "192.0.2.10, 10.0.0.0/8"])
+            .into_config()
+            .expect("valid");
+        assert_eq!(config.trusted_addresses.len(), 2);
+        let error = cli(&["--trusted-proxies", "le-proxy"])
+            .into_config()
+            .expect_err("refused");
+        assert!(error.contains("HEMICYCLE_TRUSTED_PROXIES"), "{error}");
+        assert!(error.contains("le-proxy"), "{error}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod middleware;
+pub mod refusal;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

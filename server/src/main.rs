@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         }
     };
     telemetry::init(config.log_format);
+    telemetry::log_panics();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

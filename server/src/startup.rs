@@ -1,16 +1,12 @@
 //! Building the router and running the server until SIGINT/SIGTERM.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::net::SocketAddr;
 
 use anyhow::Context;
 use app::{
     App, shell,
     ssr::{
-        config::Config,
-        content_security_policy, demo,
-        live::{Hub, Limits},
-        now_millis,
-        state::AppState,
+        config::Config, content_security_policy, demo, live::Limits, now_millis, state::AppState,
         store,
     },
 };
@@ -22,10 +18,18 @@ use axum::{
 };
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
 
 use crate::{
-    middleware::{refuse_cross_site, resolve_viewer, retry_stalled_render},
+    middleware::{refuse_cross_site, resolve_viewer, watch_renders},
+    refusal::{panicked, word_refusals},
     routes::{
         auth::{sign_in, sign_out},
         export::{self, Exports},
@@ -43,6 +47,21 @@ pub fn leptos_options(site_addr: SocketAddr, site_root: &str) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(site_addr)
         .build()
+}
+
+/// The largest request body accepted (a long motion's draft, a CSV of a few thousand delegates): larger ones
+/// get 413 before anything reads them.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The span of one request: method, path and the `x-request-id` the client sees, so every log line of the
+/// request (an error, a panic) can be found from what the person reports.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!("request", method = %request.method(), path = request.uri().path(), request.id = id)
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
@@ -73,7 +92,7 @@ pub fn build_router(state: AppState) -> Router {
             shell,
         ))
         .layer(axum::Extension(std::sync::Arc::new(Exports::default())))
-        .layer(axum::middleware::from_fn(retry_stalled_render))
+        .layer(axum::middleware::from_fn(watch_renders))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             resolve_viewer,
@@ -82,6 +101,19 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             refuse_cross_site,
         ))
+        .layer(axum::middleware::from_fn(word_refusals))
+        // Inside the trace span, so the panic hook's one log line carries the request's method, path and id.
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(())
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             default_csp,
@@ -133,17 +165,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let options = leptos_options(local_addr, &config.site_root);
     let public_url = config.public_url();
     let demo_requested = config.demo;
-    let live = Hub::start(db.clone(), Limits::default());
-    let state = AppState {
-        db: db.clone(),
-        config: Arc::new(config),
-        leptos_options: options,
-        limiter: Arc::default(),
-        oidc: Arc::new(providers),
-        live: live.clone(),
-        reads: Arc::default(),
-        votes: app::ssr::votes::start(db.clone(), live),
-    };
+    let state = AppState::new(db.clone(), config, options, providers, Limits::default())
+        .context("reading HEMICYCLE_PUBLIC_URL")?;
 
     if demo_requested {
         let summary = demo::seed(&state.db, now_millis()).await.map_err(|err| {

@@ -15,3 +15,21 @@ pub fn init(format: LogFormat) {
             .try_init(),
     };
 }
+
+/// Logs a panic once, as an error of the current span (for a request: its method, path and id), instead of
+/// the default report on standard error. The request itself is answered by the catch-panic layer.
+pub fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(panic.message = %message, panic.location = %location, "panicked");
+    }));
+}

@@ -13,9 +13,7 @@ use domain::{
     member::{Attendance, MemberStatus, Role},
     registration::{MandateFunction, Registration},
 };
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 /// What to issue.
 #[derive(Clone, Debug)]
@@ -64,7 +62,9 @@ pub async fn issue(
                 id = request.motion_id
             )
         })?;
-    let txn = db.begin().await.context("starting a transaction")?;
+    let txn = app::ssr::store::begin_write(db)
+        .await
+        .context("starting a transaction")?;
     let edition = members::current_edition_id(&txn)
         .await
         .context("reading the current edition")?

@@ -16,6 +16,7 @@
 //! - [`log`]: canonical JSON and the hash chain of the append-only event log;
 //! - [`ids`]: typed ids (members, motions, sections, paragraphs, amendments, ballots) and version
 //!   numbers;
+//! - [`invitation`]: what using an invitation link may do (never take over an account);
 //! - [`member`]: roles, registration statuses and the [`member::Actor`] who asks;
 //! - [`policy`]: the one authorization policy, `can(actor, action, phase)`, as data;
 //! - [`refusal`]: why a command is refused, with translation keys;
@@ -38,6 +39,7 @@ pub mod document;
 pub mod draft;
 pub mod event;
 pub mod ids;
+pub mod invitation;
 pub mod lines;
 pub mod log;
 pub mod member;

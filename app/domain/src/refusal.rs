@@ -277,6 +277,16 @@ pub enum Refusal {
         /// The amendment.
         amendment: AmendmentId,
     },
+    /// The address already has an account: its owner signs in, then opens the link again (a link never
+    /// changes an existing account's password).
+    #[error("an account exists for this address")]
+    AccountExists,
+    /// The link was issued for another address than the signed-in member's.
+    #[error("the invitation is for another address")]
+    InvitationForAnother,
+    /// The session this request (or socket) was opened with has ended.
+    #[error("the session has ended")]
+    SessionEnded,
 }
 
 /// Every translation key of [`Refusal::message_key`], once each.
@@ -322,6 +332,9 @@ pub const MESSAGE_KEYS: &[&str] = &[
     "refusal.proxy_refused",
     "refusal.proxy_given",
     "refusal.not_in_vote_order",
+    "refusal.account_exists",
+    "refusal.invitation_for_another",
+    "refusal.session_ended",
 ];
 
 impl Refusal {
@@ -371,6 +384,9 @@ impl Refusal {
             Refusal::ProxyRefused { .. } => "refusal.proxy_refused",
             Refusal::ProxyGiven { .. } => "refusal.proxy_given",
             Refusal::NotInVoteOrder { .. } => "refusal.not_in_vote_order",
+            Refusal::AccountExists => "refusal.account_exists",
+            Refusal::InvitationForAnother => "refusal.invitation_for_another",
+            Refusal::SessionEnded => "refusal.session_ended",
         }
     }
 
@@ -454,6 +470,9 @@ impl Refusal {
             }
             Refusal::ProxyRefused { problem } => vec![("problem", problem.code().to_owned())],
             Refusal::NotInVoteOrder { amendment } => vec![id("amendment", amendment)],
+            Refusal::AccountExists | Refusal::InvitationForAnother | Refusal::SessionEnded => {
+                Vec::new()
+            }
         }
     }
 }
@@ -606,6 +625,9 @@ mod tests {
             Refusal::NotInVoteOrder {
                 amendment: AmendmentId(8),
             },
+            Refusal::AccountExists,
+            Refusal::InvitationForAnother,
+            Refusal::SessionEnded,
         ];
         for refusal in &all {
             match refusal {
@@ -649,7 +671,10 @@ mod tests {
                 | Refusal::AlreadyVoted { .. }
                 | Refusal::ProxyRefused { .. }
                 | Refusal::ProxyGiven { .. }
-                | Refusal::NotInVoteOrder { .. } => {}
+                | Refusal::NotInVoteOrder { .. }
+                | Refusal::AccountExists
+                | Refusal::InvitationForAnother
+                | Refusal::SessionEnded => {}
             }
         }
         all

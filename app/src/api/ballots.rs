@@ -491,6 +491,7 @@ pub async fn cast_vote(
                 represented: represented.unwrap_or(viewer.member_id),
                 choice,
                 key,
+                session: viewer.session_hash.clone(),
             };
             match state.votes.submit(request).await {
                 Ok(receipt) => Ok(VoteReceiptView {

@@ -85,6 +85,17 @@ impl ApiError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl ApiError {
+    /// An internal failure that is not the database's (hashing, a missing part): logged once here with a
+    /// reference the user can quote.
+    pub fn internal(what: &'static str) -> Self {
+        let reference = crate::ssr::store::error_reference();
+        tracing::error!(%reference, what, "internal error");
+        ApiError::Internal { reference }
+    }
+}
+
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 

@@ -54,7 +54,10 @@ pub struct ImportLineView {
 pub struct InvitationView {
     pub reset: bool,
     pub role: domain::member::Role,
+    /// The address the link was made for, if the organizer named one (the form then shows it, fixed).
     pub email: Option<String>,
+    /// The name of the member signed in on this browser: a join link then adds the edition to their account.
+    pub signed_in_as: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -84,6 +87,7 @@ mod server {
     pub fn refusal_to_api(refusal: Refusal) -> ApiError {
         match refusal {
             Refusal::RoleCannot { .. } | Refusal::NotVerified { .. } => ApiError::Forbidden,
+            Refusal::SessionEnded => ApiError::Unauthenticated,
             other => ApiError::Refused(other),
         }
     }
@@ -267,10 +271,12 @@ pub async fn set_member_status(
             .await
             .map_err(|e| e.into_api("set_member_status"))?;
             if matches!(status, MemberStatus::Suspended | MemberStatus::Rejected) {
-                sessions::end_all(&state.db, member_id)
+                sessions::end_all_and_close(&state.db, &state.live, member_id)
                     .await
                     .map_err(|e| e.into_api("end_sessions"))?;
-                state.live.end_member(member_id);
+            } else {
+                // Verified or back to pending: their open pages reconnect with what they may now do.
+                state.live.rights_changed(member_id);
             }
             Ok(())
         }
@@ -303,7 +309,10 @@ pub async fn set_member_role(member_id: i32, role: String) -> Result<(), ApiErro
                 now_millis(),
             )
             .await
-            .map_err(|e| e.into_api("set_member_role"))
+            .map_err(|e| e.into_api("set_member_role"))?;
+            // A role taken away stops at once: their sockets close and reconnect with the new role.
+            state.live.rights_changed(member_id);
+            Ok(())
         }
         .await,
     )
@@ -439,25 +448,42 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, ApiError> {
     super::error::with_status(
         async move {
             use crate::ssr::{identity::members, now_millis, state::AppState};
+            use domain::invitation::Purpose;
             let state = AppState::from_context()?;
             let invite = members::find_invitation(&state.db, &token, now_millis())
                 .await
                 .map_err(|e| e.into_api("get_invitation"))?;
-            Ok(InvitationView {
-                reset: invite.purpose == "reset",
-                role: domain::member::Role::from_code(&invite.role)
-                    .unwrap_or(domain::member::Role::Delegate),
-                email: invite.email,
+            let purpose = members::purpose_of(&invite).map_err(|e| e.into_api("get_invitation"))?;
+            let viewer = crate::ssr::identity::current_viewer()
+                .map(|v| format!("{} {}", v.given_name, v.usual_name));
+            Ok(match purpose {
+                Purpose::Join { role, email } => InvitationView {
+                    reset: false,
+                    role,
+                    email,
+                    signed_in_as: viewer,
+                },
+                Purpose::Reset { .. } => InvitationView {
+                    reset: true,
+                    role: domain::member::Role::Delegate,
+                    email: None,
+                    signed_in_as: viewer,
+                },
             })
         }
         .await,
     )
 }
 
-/// Uses an invitation link: completes the profile (join) or not (reset), sets the password, signs in.
+/// Uses an invitation link. A join link creates the account of a new address (the link's address when it
+/// names one: the address typed in the form is then ignored) and signs it in, or — for a member already
+/// signed in — adds the edition to their own account without touching its password; a reset link sets its
+/// member's new password, ends all their sessions and signs them in. A link never changes the password of an
+/// account it was not issued for: an address that already has an account is asked to sign in first.
 ///
 /// # Errors
-/// `NotFound` for an unknown, used or expired link; `Invalid` with the faulty fields.
+/// `NotFound` for an unknown, used or expired link; `Invalid` with the faulty fields; `Refused(AccountExists)`,
+/// `Refused(InvitationForAnother)`, `Forbidden` for a suspended or rejected member.
 #[server(prefix = "/api/fn", endpoint = "accept_invitation")]
 pub async fn accept_invitation(
     token: String,
@@ -467,77 +493,119 @@ pub async fn accept_invitation(
     function: Option<String>,
     collectivity: Option<String>,
     collectivity_code: Option<String>,
-    password: String,
+    password: Option<String>,
 ) -> Result<(), ApiError> {
     super::error::with_status(
         async move {
             use crate::ssr::{
-                identity::{members, secrets, sessions},
+                identity::{
+                    current_viewer,
+                    members::{self, AcceptError},
+                    secrets, sessions,
+                },
                 now_millis,
                 state::AppState,
             };
-            use domain::registration::{RegistrationInput, check_password, check_registration};
+            use domain::{
+                invitation::{Purpose, Use, needs_password},
+                registration::{RegistrationInput, check_password, check_registration},
+            };
 
             let state = AppState::from_context()?;
             let now = now_millis();
+            let viewer = current_viewer();
             let invite = members::find_invitation(&state.db, &token, now)
                 .await
                 .map_err(|e| e.into_api("accept_invitation"))?;
+            let purpose =
+                members::purpose_of(&invite).map_err(|e| e.into_api("accept_invitation"))?;
             let mut problems = Vec::new();
-            let registration = if invite.purpose == "join" {
-                let input = RegistrationInput {
-                    given_name: given_name.unwrap_or_default(),
-                    usual_name: usual_name.unwrap_or_default(),
-                    email: email.or(invite.email.clone()).unwrap_or_default(),
-                    phone: String::new(),
-                    function: function.unwrap_or_default(),
-                    collectivity: collectivity.unwrap_or_default(),
-                    collectivity_code: collectivity_code.unwrap_or_default(),
-                };
-                match check_registration(&input) {
-                    Ok(registration) => Some(registration),
-                    Err(found) => {
-                        problems.extend(found);
-                        None
-                    }
+            let registration = match (&purpose, &viewer) {
+                (Purpose::Join { email: invited, .. }, None) => {
+                    let input = RegistrationInput {
+                        given_name: given_name.unwrap_or_default(),
+                        usual_name: usual_name.unwrap_or_default(),
+                        // The link's address, when it names one: never the one posted.
+                        email: invited.clone().or(email.clone()).unwrap_or_default(),
+                        phone: String::new(),
+                        function: function.unwrap_or_default(),
+                        collectivity: collectivity.unwrap_or_default(),
+                        collectivity_code: collectivity_code.unwrap_or_default(),
+                    };
+                    check_registration(&input)
+                        .map_err(|found| problems.extend(found))
+                        .ok()
                 }
+                _ => None,
+            };
+            let password = if needs_password(&purpose, viewer.is_some()) {
+                let password = password.unwrap_or_default();
+                if let Err(problem) = check_password(&password) {
+                    problems.push(problem);
+                }
+                Some(password)
             } else {
                 None
             };
-            if let Err(problem) = check_password(&password) {
-                problems.push(problem);
-            }
             if !problems.is_empty() {
                 return Err(ApiError::Invalid(problems));
             }
-            let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .ok_or_else(|| {
-                    crate::ssr::store::StoreError::Db(sea_orm::DbErr::Custom("hashing".into()))
-                        .into_api("hash")
-                })?;
-            let member_id =
-                members::accept_invitation(&state.db, &token, registration.as_ref(), hash, now)
-                    .await
-                    .map_err(|e| e.into_api("accept_invitation"))?;
-            let session = sessions::open(
+            let password_hash = match password {
+                Some(password) => Some(
+                    tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+                        .await
+                        .ok()
+                        .and_then(Result::ok)
+                        .ok_or_else(|| ApiError::internal("hashing a password"))?,
+                ),
+                None => None,
+            };
+            let accepted = members::accept_invitation(
                 &state.db,
-                member_id,
-                domain::member::Attendance::default(),
+                &token,
+                viewer.as_ref().map(|v| (v.member_id, v.email.as_str())),
+                email.as_deref(),
+                registration.as_ref(),
+                password_hash,
                 now,
             )
             .await
-            .map_err(|e| e.into_api("open_session"))?;
-            if let (Some(response), Ok(cookie)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                axum::http::HeaderValue::from_str(&sessions::session_cookie(
-                    &session,
-                    state.secure_cookies(),
-                )),
-            ) {
-                response.append_header(axum::http::header::SET_COOKIE, cookie);
+            .map_err(|err| match err {
+                AcceptError::Refused(refusal) => server::refusal_to_api(refusal),
+                AcceptError::Invalid(problems) => ApiError::Invalid(problems),
+                AcceptError::Store(err) => err.into_api("accept_invitation"),
+            })?;
+            match accepted.used {
+                // Their own account: their session stays; their open pages reconnect with the new rights.
+                Use::JoinWithAccount { .. } => state.live.rights_changed(accepted.member_id),
+                Use::CreateAccount { .. } | Use::ResetPassword { .. } => {
+                    if matches!(accepted.used, Use::ResetPassword { .. }) {
+                        // Their sessions were ended with the new password: so are their sockets, everywhere.
+                        state.live.end_member(accepted.member_id);
+                    }
+                    if let Some(previous) = &viewer {
+                        sessions::end_and_close(&state.db, &state.live, &previous.session_hash)
+                            .await
+                            .map_err(|e| e.into_api("end_session"))?;
+                    }
+                    let session = sessions::open(
+                        &state.db,
+                        accepted.member_id,
+                        domain::member::Attendance::default(),
+                        now,
+                    )
+                    .await
+                    .map_err(|e| e.into_api("open_session"))?;
+                    if let (Some(response), Ok(cookie)) = (
+                        use_context::<leptos_axum::ResponseOptions>(),
+                        axum::http::HeaderValue::from_str(&sessions::session_cookie(
+                            &session,
+                            state.secure_cookies(),
+                        )),
+                    ) {
+                        response.append_header(axum::http::header::SET_COOKIE, cookie);
+                    }
+                }
             }
             Ok(())
         }

@@ -1,10 +1,7 @@
 //! The demo congress: an edition and a motion of twelve paragraphs in three sections, written for the demo.
 //! Seeding is idempotent (keyed by the edition's slug) and goes through the same log as every other change.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 use super::{
@@ -107,7 +104,7 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<DemoSummary, Stor
         });
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::ssr::store::begin_write(db).await?;
     let edition = edition::ActiveModel {
         slug: Set(DEMO_EDITION_SLUG.to_owned()),
         title: Set(EDITION_TITLE.to_owned()),

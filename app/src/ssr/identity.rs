@@ -23,6 +23,8 @@ pub struct Viewer {
     pub attendance: Attendance,
     /// Hash of the session id, to end this very session at logout.
     pub session_hash: String,
+    /// When the session ends by itself (ms since the epoch): its live sockets close then.
+    pub session_expires_at: i64,
 }
 
 /// A member's standing in the current edition.

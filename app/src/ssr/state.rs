@@ -1,4 +1,5 @@
-//! The one application state, cloned into every request (axum `State`, Leptos context).
+//! The one application state, cloned into every request (axum `State`, Leptos context), and built in one place
+//! for the binary and the tests alike.
 
 use std::sync::Arc;
 
@@ -6,7 +7,13 @@ use axum::extract::FromRef;
 use leptos::prelude::{LeptosOptions, use_context};
 use sea_orm::DatabaseConnection;
 
-use super::{auth::oidc::OidcProvider, config::Config, live::Hub, rate_limit::RateLimiter};
+use super::{
+    auth::oidc::OidcProvider,
+    config::Config,
+    live::{Hub, Limits},
+    origin::{OriginPolicy, origin_of},
+    rate_limit::{RateLimiter, SignInThrottle},
+};
 use crate::api::ApiError;
 
 /// Shared by all routes and server functions.
@@ -16,6 +23,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
     pub limiter: Arc<RateLimiter>,
+    /// Failed sign-ins, by account and address (see [`SignInThrottle`]).
+    pub sign_in: Arc<SignInThrottle>,
+    /// Which pages may post to us and open live sockets (from the public URL).
+    pub origins: Arc<OriginPolicy>,
     /// The OpenID providers discovered at start-up, in configuration order.
     pub oidc: Arc<Vec<OidcProvider>>,
     /// The realtime hub: rooms of the motions followed over websockets on this instance.
@@ -33,18 +44,39 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// The state of one instance: starts its realtime hub (and, on PostgreSQL, its link to the other
+    /// instances), its vote writer and live tallies. Must be called inside the Tokio runtime.
+    ///
+    /// # Errors
+    /// When the public URL cannot be parsed (the configuration checks it before).
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        leptos_options: LeptosOptions,
+        oidc: Vec<OidcProvider>,
+        limits: Limits,
+    ) -> Result<Self, url::ParseError> {
+        let origins = OriginPolicy::new(&config.public_url())?;
+        let live = Hub::start(db.clone(), limits);
+        Ok(AppState {
+            votes: super::votes::start(db.clone(), live.clone()),
+            db,
+            config: Arc::new(config),
+            leptos_options,
+            limiter: Arc::default(),
+            sign_in: Arc::default(),
+            origins: Arc::new(origins),
+            oidc: Arc::new(oidc),
+            live,
+            reads: Arc::default(),
+        })
+    }
+
     /// The origins (`scheme://host[:port]`) of the OpenID providers, where sign-in forms lead.
     pub fn oidc_origins(&self) -> Vec<String> {
         self.oidc
             .iter()
-            .filter_map(|provider| {
-                let issuer = &provider.config().issuer;
-                let after_scheme = issuer.find("://")? + 3;
-                let end = issuer[after_scheme..]
-                    .find('/')
-                    .map_or(issuer.len(), |i| after_scheme + i);
-                Some(issuer[..end].to_owned())
-            })
+            .filter_map(|provider| origin_of(&provider.config().issuer))
             .collect()
     }
 
@@ -58,10 +90,7 @@ impl AppState {
     /// # Errors
     /// `Internal` if called outside a request handled by the router (a wiring bug, logged).
     pub fn from_context() -> Result<Self, ApiError> {
-        use_context::<AppState>().ok_or_else(|| {
-            let reference = super::store::error_reference();
-            tracing::error!(%reference, "AppState missing from the Leptos context");
-            ApiError::Internal { reference }
-        })
+        use_context::<AppState>()
+            .ok_or_else(|| ApiError::internal("AppState missing from the context"))
     }
 }

@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, SqlErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, RuntimeErr, SqlErr, TransactionTrait,
 };
 
 use crate::api::ApiError;
@@ -52,6 +53,41 @@ impl StoreError {
                 ApiError::Internal { reference }
             }
         }
+    }
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once, as `BEGIN IMMEDIATE` does
+/// (which sea-orm cannot issue): a transaction that first reads and then writes would otherwise fail with
+/// `SQLITE_BUSY_SNAPSHOT` (517) — without waiting for the busy timeout — whenever another connection committed
+/// in between, e.g. two motions written at once. The lock is taken by a write that changes nothing.
+///
+/// # Errors
+/// `Db` when the database fails or stays locked past the busy timeout.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DatabaseBackend::Sqlite {
+        txn.execute_unprepared("UPDATE motions SET id = id WHERE 0")
+            .await?;
+    }
+    Ok(txn)
+}
+
+/// Whether a failure is transient and the whole transaction worth trying again, by the engine's error code
+/// (never by the message's text): SQLite busy or locked (5, 6 and their extended codes), PostgreSQL
+/// serialization failures and deadlocks (40001, 40P01).
+pub fn is_transient(err: &DbErr) -> bool {
+    let code = match err {
+        DbErr::Exec(RuntimeErr::SqlxError(sea_orm::sqlx::Error::Database(db)))
+        | DbErr::Query(RuntimeErr::SqlxError(sea_orm::sqlx::Error::Database(db))) => db.code(),
+        _ => None,
+    };
+    let Some(code) = code else {
+        return matches!(err, DbErr::ConnectionAcquire(_));
+    };
+    match code.parse::<i32>() {
+        // SQLite: the primary code is the low byte of the extended one (517 = SQLITE_BUSY_SNAPSHOT).
+        Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6),
+        Err(_) => matches!(code.as_ref(), "40001" | "40P01"),
     }
 }
 

@@ -30,7 +30,7 @@ use domain::{
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QuerySelect, Set, Statement, TransactionTrait,
+    EntityTrait, QueryFilter, QuerySelect, Set, Statement,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
@@ -40,7 +40,7 @@ use super::{
     now_millis,
     store::{
         StoreError, ballots,
-        entities::{ballot, membership, vote, vote_receipt},
+        entities::{ballot, membership, session, vote, vote_receipt},
     },
 };
 
@@ -57,6 +57,9 @@ pub struct VoteRequest {
     pub choice: Choice,
     /// The client's idempotency key (a UUID per intent; a retry sends the same one).
     pub key: String,
+    /// The hash of the session the vote was sent with: checked alive, and the voter's, when the vote is
+    /// written (a socket or a request that outlived its session votes nothing).
+    pub session: String,
 }
 
 /// The acknowledgement of a vote: what is recorded, since when.
@@ -203,7 +206,7 @@ async fn write_batch(
     requests: &[&VoteRequest],
     now: i64,
 ) -> Result<Vec<Result<Receipt, VoteError>>, StoreError> {
-    let txn = db.begin().await?;
+    let txn = super::store::begin_write(db).await?;
     let backend = txn.get_database_backend();
     if backend == DatabaseBackend::Postgres {
         // Durable before acknowledged, whatever the server's default.
@@ -232,6 +235,14 @@ async fn write_batch(
         .await?
         .into_iter()
         .map(|r| (r.key.clone(), r))
+        .collect();
+    let session_hashes: Vec<String> = unique(requests.iter().map(|r| r.session.clone()));
+    let sessions: HashMap<String, session::Model> = session::Entity::find()
+        .filter(session::Column::IdHash.is_in(session_hashes))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id_hash.clone(), s))
         .collect();
     let people: Vec<i32> = unique(requests.iter().flat_map(|r| [r.voter, r.represented]));
     let editions: Vec<i32> = unique(ballots.values().map(|b| b.edition_id));
@@ -272,6 +283,13 @@ async fn write_batch(
     let mut new_receipts: Vec<vote_receipt::ActiveModel> = Vec::new();
     let mut seen_keys: HashMap<String, Receipt> = HashMap::new();
     for request in requests {
+        let alive = sessions
+            .get(&request.session)
+            .is_some_and(|s| s.member_id == request.voter && s.expires_at > now);
+        if !alive {
+            answers.push(Err(VoteError::Refused(Refusal::SessionEnded)));
+            continue;
+        }
         if let Some(receipt) = receipts.get(&request.key) {
             answers.push(replay(request, receipt));
             continue;

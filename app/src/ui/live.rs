@@ -400,6 +400,13 @@ mod client {
             link.live.state.set(LinkState::Ended);
             return;
         }
+        if code == 4403 {
+            // The member's rights changed: come back at once with the new ones, and show what they allow.
+            link.attempt.set(0);
+            schedule_refresh(link);
+            open(link);
+            return;
+        }
         if link.down_since.get().is_none() {
             link.down_since.set(Some(now()));
             let calm = Rc::clone(link);

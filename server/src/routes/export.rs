@@ -15,6 +15,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use crate::refusal::{refusal, refusal_with};
 use app::ssr::{
     identity::Viewer,
     state::AppState,
@@ -29,7 +30,7 @@ use axum::{
     Extension,
     body::Bytes,
     extract::{Path, Query, State},
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use domain::{document::MotionDocument, member::Actor, motion::Phase, policy::Action};
@@ -206,30 +207,18 @@ pub struct ExportQuery {
     pub seq: Option<i64>,
 }
 
-fn refuse(status: StatusCode, fr: &str, en: &str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!("{fr}\n{en}\n"),
-    )
-        .into_response()
+fn not_found(headers: &HeaderMap) -> Response {
+    refusal(headers, StatusCode::NOT_FOUND, "export.not_found")
 }
 
-fn not_found() -> Response {
-    refuse(
-        StatusCode::NOT_FOUND,
-        "Ce document n’existe pas.",
-        "This document does not exist.",
-    )
-}
-
-fn internal(operation: &'static str, cause: &str) -> Response {
+fn internal(headers: &HeaderMap, operation: &'static str, cause: &str) -> Response {
     let reference = error_reference();
     tracing::error!(%reference, operation, error = cause, "export failed");
-    refuse(
+    refusal_with(
+        headers,
         StatusCode::INTERNAL_SERVER_ERROR,
-        &format!("L’export a échoué. Référence à communiquer : {reference}"),
-        &format!("The export failed. Reference to quote: {reference}"),
+        "export.failed",
+        &[("ref", &reference)],
     )
 }
 
@@ -250,14 +239,15 @@ pub async fn export(
     viewer: Option<Extension<Viewer>>,
     Path((motion_id, file)): Path<(i32, String)>,
     Query(query): Query<ExportQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let Some(file) = ExportFile::from_name(&file) else {
-        return not_found();
+        return not_found(&headers);
     };
     let row = match motion::Entity::find_by_id(motion_id).one(&state.db).await {
         Ok(Some(row)) => row,
-        Ok(None) => return not_found(),
-        Err(err) => return internal("export_motion", &err.to_string()),
+        Ok(None) => return not_found(&headers),
+        Err(err) => return internal(&headers, "export_motion", &err.to_string()),
     };
     let phase = Phase::from_code(&row.phase).unwrap_or(Phase::Closed);
     let adopted = phase == Phase::Adopted;
@@ -271,22 +261,14 @@ pub async fn export(
     } else if adopted {
         At::Adoption
     } else if viewer.is_none() {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "La motion n’est pas encore adoptée : seuls les organisateurs peuvent l’exporter. Connectez-vous.",
-            "The motion is not adopted yet: only organizers may export it. Sign in.",
-        );
+        return refusal(&headers, StatusCode::UNAUTHORIZED, "export.sign_in");
     } else {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "La motion n’est pas encore adoptée : seuls les organisateurs de son congrès peuvent l’exporter.",
-            "The motion is not adopted yet: only the organizers of its congress may export it.",
-        );
+        return refusal(&headers, StatusCode::FORBIDDEN, "export.organizers_only");
     };
     let doc = match load_document(&state.db, motion_id, at).await {
         Ok(doc) => doc,
-        Err(StoreError::NotFound) => return not_found(),
-        Err(err) => return internal("export_load", &err.to_string()),
+        Err(StoreError::NotFound) => return not_found(&headers),
+        Err(err) => return internal(&headers, "export_load", &err.to_string()),
     };
     let final_text = doc.status.is_final();
     let name = format!(
@@ -308,7 +290,7 @@ pub async fn export(
     );
     let bytes = match exports.bytes(doc, file).await {
         Ok(bytes) => bytes,
-        Err(cause) => return internal("export_render", &cause),
+        Err(cause) => return internal(&headers, "export_render", &cause),
     };
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();

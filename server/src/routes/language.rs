@@ -4,8 +4,8 @@
 use app::{i18n::Locale, ui::layout::locale_cookie};
 use axum::{
     Form,
-    http::{HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::Response,
 };
 use serde::Deserialize;
 
@@ -28,13 +28,9 @@ pub fn safe_back_path(back: &str) -> &str {
 }
 
 /// Sets the cookie and redirects with 303.
-pub async fn switch_language(Form(form): Form<SwitchLanguage>) -> Response {
+pub async fn switch_language(headers: HeaderMap, Form(form): Form<SwitchLanguage>) -> Response {
     let Some(locale) = Locale::from_code(&form.to) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "Langue inconnue : choisissez fr ou en. / Unknown language: choose fr or en.",
-        )
-            .into_response();
+        return crate::refusal::refusal(&headers, StatusCode::BAD_REQUEST, "lang.unknown");
     };
     let mut response = super::see_other(safe_back_path(&form.back));
     if let Ok(cookie) = HeaderValue::from_str(&locale_cookie(locale)) {

@@ -11,6 +11,7 @@
 
 use std::time::Duration;
 
+use crate::refusal::refusal;
 use app::ssr::{
     identity::{Viewer, secrets, sessions},
     live::{
@@ -18,6 +19,7 @@ use app::ssr::{
         protocol::{self, ClientMessage, VoteMessage, close_code},
     },
     now_millis,
+    origin::bearer_token,
     state::AppState,
     store::{entities::motion, events, projection},
     votes::{VoteError, VoteRequest, VoteWriter},
@@ -29,8 +31,8 @@ use axum::{
         Path, Query, State,
         ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
     },
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
 };
 use domain::member::{MemberStatus, Role};
 use futures_util::SinkExt;
@@ -41,8 +43,12 @@ use tokio::{
     time::{Instant, MissedTickBehavior},
 };
 
-/// Bytes read from the socket at a time, and the largest client message accepted.
+/// Bytes read from the socket at a time, and the largest client message accepted (a larger one closes the
+/// socket with 4400 `too_large`).
 pub const READ_BUFFER: usize = 4 * 1024;
+/// The largest frame read at all: frames between [`READ_BUFFER`] and this are read, then refused with 4400;
+/// larger ones are refused by the websocket layer before they are read, with the same answer.
+const LARGEST_FRAME: usize = 64 * 1024;
 /// The server pings this often.
 pub const HEARTBEAT: Duration = Duration::from_secs(20);
 /// A client heard from less recently than this is closed (code 4408).
@@ -66,38 +72,6 @@ pub struct LiveQuery {
     pub cle: Option<String>,
 }
 
-fn refuse(status: StatusCode, message: &'static str) -> Response {
-    (status, message).into_response()
-}
-
-/// The `scheme://host[:port]` of a URL.
-fn origin_of(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    match url[after_scheme..].find('/') {
-        Some(slash) => &url[..after_scheme + slash],
-        None => url,
-    }
-}
-
-/// Whether a websocket handshake may proceed as far as its `Origin` goes. A browser always sends `Origin` on a
-/// websocket handshake, and the cookie is what a foreign page could ride on: a cookie-authenticated handshake
-/// needs our origin. A bearer token is not ambient authority, so a tool may omit the header (not send another).
-fn origin_allowed(origin: Option<&HeaderValue>, public_url: &str, bearer: bool) -> bool {
-    match origin {
-        Some(origin) => origin
-            .to_str()
-            .is_ok_and(|o| o.eq_ignore_ascii_case(origin_of(public_url))),
-        None => bearer,
-    }
-}
-
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
 /// The websocket route. Answers 403 (foreign origin), 401 (no valid session or token), 404 (no such motion)
 /// before upgrading.
 pub async fn live(
@@ -109,29 +83,22 @@ pub async fn live(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let bearer = bearer_token(&headers);
-    if !origin_allowed(
-        headers.get(header::ORIGIN),
-        &state.config.public_url(),
-        bearer.is_some(),
-    ) {
+    if !state.origins.allows(&headers) {
         tracing::warn!(
             motion.id = motion_id,
             "live: handshake from a foreign origin refused"
         );
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "Connexion refusée : elle ne vient pas d’une page de Hémicycle. / Connection refused: it does not \
-             come from a Hémicycle page.",
-        );
+        return refusal(&headers, StatusCode::FORBIDDEN, "error.cross_site");
     }
     let viewer = match bearer {
         Some(token) => match sessions::resolve(&state.db, token, now_millis()).await {
             Ok(found) => found,
             Err(err) => {
                 tracing::error!(error = %err, "live: session lookup failed");
-                return refuse(
+                return refusal(
+                    &headers,
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "Service momentanément indisponible. / Service temporarily unavailable.",
+                    "error.unavailable",
                 );
             }
         },
@@ -143,14 +110,16 @@ pub async fn live(
             Ok(false) => None,
             Err(err) => {
                 tracing::error!(error = %err, "live: projector key lookup failed");
-                return refuse(
+                return refusal(
+                    &headers,
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "Service momentanément indisponible. / Service temporarily unavailable.",
+                    "error.unavailable",
                 );
             }
         },
         _ => None,
     };
+    let session_expires_at = viewer.as_ref().map(|viewer| viewer.session_expires_at);
     let listener = match (viewer, projector) {
         (Some(viewer), _) => {
             let actor = viewer.actor();
@@ -169,25 +138,24 @@ pub async fn live(
             counted_as: None,
         },
         (None, None) => {
-            return refuse(
-                StatusCode::UNAUTHORIZED,
-                "Connectez-vous pour suivre la séance. / Sign in to follow the session.",
-            );
+            return refusal(&headers, StatusCode::UNAUTHORIZED, "live.sign_in");
         }
     };
     match motion::Entity::find_by_id(motion_id).one(&state.db).await {
         Ok(Some(_)) => {}
-        Ok(None) => return refuse(StatusCode::NOT_FOUND, "Motion inconnue. / Unknown motion."),
+        Ok(None) => return refusal(&headers, StatusCode::NOT_FOUND, "error.not_found"),
         Err(err) => {
             tracing::error!(error = %err, "live: motion lookup failed");
-            return refuse(
+            return refusal(
+                &headers,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Service momentanément indisponible. / Service temporarily unavailable.",
+                "error.unavailable",
             );
         }
     }
     let connection = Connection {
-        votes: (listener.member_id != 0).then(|| state.votes.clone()),
+        votes: session_expires_at.map(|_| state.votes.clone()),
+        session_expires_at,
         db: state.db.clone(),
         hub: state.live.clone(),
         motion_id,
@@ -197,8 +165,8 @@ pub async fn live(
     upgrade
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
-        .max_message_size(READ_BUFFER)
-        .max_frame_size(READ_BUFFER)
+        .max_message_size(LARGEST_FRAME)
+        .max_frame_size(LARGEST_FRAME)
         .on_upgrade(move |socket| connection.run(socket))
 }
 
@@ -224,6 +192,8 @@ enum Stop {
 struct Connection {
     /// `None` for a projector: it reads, it never votes.
     votes: Option<VoteWriter>,
+    /// When the session ends by itself (ms since the epoch); `None` for a projector link.
+    session_expires_at: Option<i64>,
     db: DatabaseConnection,
     hub: Hub,
     motion_id: i32,
@@ -270,6 +240,7 @@ impl Connection {
             },
         };
         let member_id = self.listener.member_id;
+        let session_hash = self.listener.session_hash.clone();
         // Futures that touch the database are boxed: they are large, and inline they would be part of every
         // socket's task for its whole life, not only while they run.
         let mut subscription = match Box::pin(self.hub.subscribe(self.motion_id, self.listener))
@@ -291,6 +262,8 @@ impl Connection {
         let (answered, answers) = mpsc::unbounded_channel();
         let mut stream = Stream {
             votes: self.votes,
+            session_hash,
+            session_expires_at: self.session_expires_at,
             answered,
             answers,
             socket,
@@ -320,6 +293,8 @@ async fn wait_hello(socket: &mut WebSocket) -> Result<i64, &'static str> {
             message = socket.recv() => message,
         };
         match message {
+            Some(Ok(Message::Text(text))) if text.len() > READ_BUFFER => return Err("too_large"),
+            Some(Err(err)) if is_too_large(&err) => return Err("too_large"),
             Some(Ok(Message::Text(text))) => {
                 return match protocol::parse_client(text.as_str()) {
                     Ok(ClientMessage::Hello { since }) => Ok(since),
@@ -357,6 +332,9 @@ async fn close_with(
 /// A subscribed socket: what it has sent so far.
 struct Stream {
     votes: Option<VoteWriter>,
+    /// The session the socket was opened with: every vote is checked against it when it is written.
+    session_hash: String,
+    session_expires_at: Option<i64>,
     /// Answers to votes sent on this socket, written by the loop in the order they come back.
     answered: mpsc::UnboundedSender<String>,
     answers: mpsc::UnboundedReceiver<String>,
@@ -392,13 +370,28 @@ impl Stream {
         // Kept across iterations: registered once, not at every frame.
         let ended = control.ended();
         tokio::pin!(ended);
+        // A session ends by itself at its expiry: its socket closes then, as at a sign-out.
+        let expiry = tokio::time::sleep(self.session_expires_at.map_or(Duration::MAX, |at| {
+            Duration::from_millis(u64::try_from(at - now_millis()).unwrap_or(0))
+        }));
+        tokio::pin!(expiry);
         loop {
             tokio::select! {
                 reason = &mut ended => return Stop::Ended(reason),
+                () = &mut expiry, if self.session_expires_at.is_some() => {
+                    return Stop::Ended(EndReason::SessionEnded);
+                }
                 incoming = self.socket.recv() => {
-                    let Some(Ok(message)) = incoming else { return Stop::Gone };
+                    let message = match incoming {
+                        Some(Ok(message)) => message,
+                        Some(Err(err)) if is_too_large(&err) => return Stop::BadMessage("too_large"),
+                        Some(Err(_)) | None => return Stop::Gone,
+                    };
                     heard = Instant::now();
                     match message {
+                        Message::Text(frame) if frame.len() > READ_BUFFER => {
+                            return Stop::BadMessage("too_large");
+                        }
                         Message::Text(frame) => match protocol::parse_client(frame.as_str()) {
                             Ok(ClientMessage::Ping) => {
                                 if let Err(stop) = self.write(subscription, text(protocol::pong())).await {
@@ -444,6 +437,7 @@ impl Stream {
             let _ = answered.send(protocol::vote_refused(&vote.key, "read_only", None, false));
             return;
         };
+        let session = self.session_hash.clone();
         tokio::spawn(async move {
             let request = VoteRequest {
                 ballot: vote.ballot,
@@ -451,6 +445,7 @@ impl Stream {
                 represented: vote.represented.unwrap_or(member_id),
                 choice: vote.choice,
                 key: vote.key.clone(),
+                session,
             };
             let frame = match writer.submit(request).await {
                 Ok(receipt) => protocol::vote_ack(&vote.key, &receipt),
@@ -582,6 +577,9 @@ impl Stream {
             Stop::Ended(EndReason::SessionEnded) => {
                 close_with(socket, None, close_code::SESSION_ENDED, "session ended").await;
             }
+            Stop::Ended(EndReason::RightsChanged) => {
+                close_with(socket, None, close_code::RIGHTS_CHANGED, "rights changed").await;
+            }
             Stop::Ended(EndReason::GoingAway) => {
                 close_with(socket, None, close_code::GOING_AWAY, "restarting").await;
             }
@@ -600,40 +598,12 @@ impl Stream {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cookie_handshake_needs_our_origin_a_token_may_omit_it() {
-        let ours = HeaderValue::from_static("https://congres.example.fr");
-        let theirs = HeaderValue::from_static("https://evil.example");
-        let public = "https://congres.example.fr/";
-        assert!(origin_allowed(Some(&ours), public, false));
-        assert!(!origin_allowed(Some(&theirs), public, false));
-        assert!(
-            !origin_allowed(Some(&theirs), public, true),
-            "a token never excuses a foreign page"
-        );
-        assert!(
-            !origin_allowed(None, public, false),
-            "a browser always sends Origin"
-        );
-        assert!(origin_allowed(None, public, true));
-    }
-
-    #[test]
-    fn bearer_tokens_are_read_from_the_authorization_header() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(bearer_token(&headers), None);
-        headers.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer abc"),
-        );
-        assert_eq!(bearer_token(&headers), Some("abc"));
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer_token(&headers), None);
-        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer  "));
-        assert_eq!(bearer_token(&headers), None);
-    }
+/// Whether a read failed because the client sent a frame larger than [`LARGEST_FRAME`] (the websocket layer
+/// refuses it before reading it): such a client is told 4400 `too_large`, as for [`READ_BUFFER`].
+fn is_too_large(err: &axum::Error) -> bool {
+    use std::error::Error as _;
+    use tokio_tungstenite::tungstenite::Error;
+    err.source()
+        .and_then(|source| source.downcast_ref::<Error>())
+        .is_some_and(|err| matches!(err, Error::Capacity(_)))
 }

@@ -4,7 +4,7 @@
 
 use app::ssr::{
     auth::oidc::{PENDING_LOGIN_TTL_SECS, PendingLogin},
-    identity::{Viewer, secrets, sessions},
+    identity::{Viewer, members::current_status, secrets, sessions},
     now_millis,
     state::AppState,
     store::entities::{login_flow, member},
@@ -15,6 +15,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, header},
     response::Response,
 };
+use domain::member::MemberStatus;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 
@@ -167,8 +168,22 @@ pub async fn callback(
             return see_other("/connexion?erreur=indisponible");
         }
     };
-    if let Some(Extension(previous)) = previous {
-        let _ = sessions::end(&state.db, &previous.session_hash).await;
+    // A suspended or rejected member is told so here, rather than given a session that can do nothing.
+    match current_status(&state.db, member_id).await {
+        Ok(Some(MemberStatus::Suspended)) => return see_other("/connexion?erreur=suspendu"),
+        Ok(Some(MemberStatus::Rejected)) => return see_other("/connexion?erreur=refuse"),
+        Ok(_) => {}
+        Err(err) => {
+            tracing::error!(error = %err, "reading a member's status failed");
+            return see_other("/connexion?erreur=indisponible");
+        }
+    }
+    if let Some(Extension(previous)) = previous
+        && let Err(err) =
+            sessions::end_and_close(&state.db, &state.live, &previous.session_hash).await
+    {
+        tracing::error!(error = %err, "ending the replaced session failed");
+        return see_other("/connexion?erreur=indisponible");
     }
     match sessions::open(
         &state.db,

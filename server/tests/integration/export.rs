@@ -77,9 +77,17 @@ async fn before_the_final_vote_only_organizers_export_a_working_version() {
         let (status, body) = body_of(app.get(&path(motion, "motion.pdf")).await).await;
         assert_eq!(status, 401, "{backend:?}");
         let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("pas encore adoptée"), "{text}");
+        let (status, body) = body_of(
+            app.get_with_cookie(&path(motion, "motion.pdf"), "hemicycle_lang=en")
+                .await,
+        )
+        .await;
+        assert_eq!(status, 401, "{backend:?}");
+        let text = String::from_utf8_lossy(&body);
         assert!(
-            text.contains("pas encore adoptée") && text.contains("not adopted yet"),
-            "{text}"
+            text.contains("not adopted yet") && !text.contains("pas encore"),
+            "in the reader's language only: {text}"
         );
         let (status, _) = body_of(
             app.get_with_cookie(&path(motion, "motion.json"), &people.amelie)

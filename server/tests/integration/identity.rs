@@ -298,10 +298,23 @@ async fn a_suspended_member_is_refused_at_the_next_request() {
             "{backend:?}: the session ended"
         );
         let again = app.sign_in_response(DELEGATE).await;
-        let cookie = session_cookie(&again).expect("the password still matches");
+        assert_eq!(again.status(), 303);
         assert!(
-            viewer(&app, Some(&cookie)).await.is_none(),
-            "{backend:?}: a suspended member stays out"
+            session_cookie(&again).is_none(),
+            "{backend:?}: a suspended member gets no session, even with the right password"
+        );
+        let location = again.headers()["location"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert!(
+            location.starts_with("/connexion?erreur=suspendu"),
+            "{location}"
+        );
+        let page = app.get(&location).await.text().await.expect("body");
+        assert!(
+            page.contains("Votre compte est suspendu"),
+            "{backend:?}: said on the page"
         );
     }
 }

@@ -8,7 +8,7 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use app::ssr::{
-    config::{Config, LogFormat},
+    config::Config,
     live::{Hub, Limits},
     state::AppState,
     store::{
@@ -568,26 +568,11 @@ async fn second_instance(app: &TestApp) -> Instance {
         .await
         .expect("a port");
     let addr = listener.local_addr().expect("bound");
-    let config = Config {
-        database_url: app.database_url().to_owned(),
-        site_addr: addr,
-        site_root: "target/site".to_owned(),
-        public_url: None,
-        log_format: LogFormat::Human,
-        demo: false,
-    };
-    let live = Hub::start(db.clone(), Limits::default());
-    let db_for_votes = db.clone();
-    let state = AppState {
-        db,
-        leptos_options: server::leptos_options(addr, &config.site_root),
-        config: Arc::new(config),
-        limiter: Arc::default(),
-        oidc: Arc::new(Vec::new()),
-        live: live.clone(),
-        reads: Arc::default(),
-        votes: app::ssr::votes::start(db_for_votes, live.clone()),
-    };
+    let config = Config::new(app.database_url().to_owned(), addr);
+    let options = server::leptos_options(addr, &config.site_root);
+    let state = AppState::new(db, config, options, Vec::new(), Limits::default())
+        .expect("a valid public URL");
+    let live = state.live.clone();
     let router = server::build_router(state);
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(async move {

@@ -145,6 +145,7 @@ async fn the_language_form_sets_the_cookie_and_only_goes_back_to_local_pages() {
     let post = |to: &str, back: &str| {
         app.client
             .post(app.url("/langue"))
+            .header("origin", app.url(""))
             .form(&[("to", to), ("back", back)])
             .send()
     };
@@ -175,6 +176,7 @@ async fn a_server_function_answers_not_found_as_a_typed_error_without_internals(
     let response = app
         .client
         .post(app.url("/api/fn/get_motion"))
+        .header("origin", app.url(""))
         .form(&[("id", "424242")])
         .send()
         .await

@@ -1,9 +1,9 @@
 //! `TestApp`: the real router on a loopback port, over a database made for one test.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf};
 
 use app::ssr::{
-    config::{Config, LogFormat},
+    config::Config,
     demo,
     live::{Hub, Limits},
     state::AppState,
@@ -160,24 +160,12 @@ impl TestApp {
             .expect("a free port");
         let addr = listener.local_addr().expect("bound");
         let config = Config {
-            database_url: database.url.clone(),
-            site_addr: addr,
-            site_root: "target/site".to_owned(),
-            public_url: None,
-            log_format: LogFormat::Human,
             demo: true,
+            ..Config::new(database.url.clone(), addr)
         };
-        let hub = Hub::start(db.clone(), Limits::default());
-        let state = AppState {
-            db: db.clone(),
-            leptos_options: server::leptos_options(addr, &config.site_root),
-            config: Arc::new(config),
-            limiter: Arc::default(),
-            oidc: Arc::new(oidc),
-            live: hub.clone(),
-            reads: Arc::default(),
-            votes: app::ssr::votes::start(db.clone(), hub),
-        };
+        let options = server::leptos_options(addr, &config.site_root);
+        let state = AppState::new(db.clone(), config, options, oidc, Limits::default())
+            .expect("a valid public URL");
         let live = state.live.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let router = server::build_router(state);

@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use domain::{
+    ids::MemberId,
+    invitation::{Account, Purpose, Use},
     member::{MemberStatus, Role},
+    refusal::Refusal,
     registration::{
         Field, FieldProblem, Problem, Registration, RegistrationInput, check_registration,
     },
@@ -32,6 +35,26 @@ pub async fn current_edition_id<C: ConnectionTrait>(conn: &C) -> Result<Option<i
         .one(conn)
         .await?
         .map(|e| e.id))
+}
+
+/// A member's status in the current edition, if they have a membership there: sign-in refuses suspended and
+/// rejected members with a clear message rather than opening a session that could do nothing.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn current_status<C: ConnectionTrait>(
+    conn: &C,
+    member_id: i32,
+) -> Result<Option<MemberStatus>, StoreError> {
+    let Some(edition_id) = current_edition_id(conn).await? else {
+        return Ok(None);
+    };
+    Ok(membership::Entity::find()
+        .filter(membership::Column::EditionId.eq(edition_id))
+        .filter(membership::Column::MemberId.eq(member_id))
+        .one(conn)
+        .await?
+        .and_then(|m| MemberStatus::from_code(&m.status)))
 }
 
 /// Creates the member if their e-mail is new, and gives them a membership in `edition_id` if they have none.
@@ -300,41 +323,163 @@ pub async fn find_invitation<C: ConnectionTrait>(
         .ok_or(StoreError::NotFound)
 }
 
-/// Uses an invitation: a join link creates (or completes) the member, verified in its edition with the
-/// invitation's role; a reset link targets its member. Sets the password, marks the link used, and ends the
-/// member's other sessions. All in one transaction. Returns the member id.
+/// What an invitation was issued for, as the domain reads it.
 ///
 /// # Errors
-/// `NotFound` for an unknown, used or expired link; `Conflict` when the link was used concurrently.
+/// `NotFound` for a row this version cannot read (unknown purpose or role, a reset link without its member).
+pub fn purpose_of(invite: &invitation::Model) -> Result<Purpose, StoreError> {
+    match (invite.purpose.as_str(), invite.member_id) {
+        ("join", _) => Ok(Purpose::Join {
+            role: Role::from_code(&invite.role).ok_or(StoreError::NotFound)?,
+            email: invite.email.as_deref().map(|e| e.trim().to_lowercase()),
+        }),
+        ("reset", Some(member)) => Ok(Purpose::Reset {
+            member: MemberId(member),
+        }),
+        _ => Err(StoreError::NotFound),
+    }
+}
+
+/// The member who holds `email`, with their status in `edition_id`.
+async fn account_for<C: ConnectionTrait>(
+    conn: &C,
+    edition_id: i32,
+    member_id: Option<i32>,
+    email: Option<&str>,
+) -> Result<Option<Account>, StoreError> {
+    let found = match (member_id, email) {
+        (Some(id), _) => member::Entity::find_by_id(id).one(conn).await?,
+        (None, Some(email)) => {
+            member::Entity::find()
+                .filter(member::Column::Email.eq(email.trim().to_lowercase()))
+                .one(conn)
+                .await?
+        }
+        (None, None) => None,
+    };
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let status = membership::Entity::find()
+        .filter(membership::Column::EditionId.eq(edition_id))
+        .filter(membership::Column::MemberId.eq(found.id))
+        .one(conn)
+        .await?
+        .and_then(|m| MemberStatus::from_code(&m.status));
+    Ok(Some(Account {
+        member: MemberId(found.id),
+        status,
+    }))
+}
+
+/// Why a link could not be used; nothing is written.
+#[derive(Debug, thiserror::Error)]
+pub enum AcceptError {
+    /// The domain refused (`AccountExists`, `InvitationForAnother`, `NotVerified`).
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// The use needs a field the form did not carry (a new account's profile, a password).
+    #[error("invalid fields")]
+    Invalid(Vec<FieldProblem>),
+    /// The store failed, or the link is unknown, used or expired (`NotFound`), or was used concurrently.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for AcceptError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AcceptError::Store(err.into())
+    }
+}
+
+fn missing(field: Field) -> AcceptError {
+    AcceptError::Invalid(vec![FieldProblem {
+        field,
+        problem: Problem::Missing,
+    }])
+}
+
+/// What accepting a link did, for the caller to finish after the commit (sessions, live sockets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// The member the link was used for.
+    pub member_id: i32,
+    /// What it did (see [`domain::invitation::use_invitation`]).
+    pub used: Use,
+}
+
+/// Uses an invitation, as [`domain::invitation::use_invitation`] decides: creates the account of a new address
+/// (verified with the link's role, its password set), lets a signed-in member join with their own account (no
+/// credential touched), or sets the new password of a reset link's member and ends all of their sessions.
+/// Marks the link used. All in one transaction.
+///
+/// `signed_in` is the browser's member and their address; `form_email` the address typed in the form;
+/// `registration` the checked profile of a new account; `password_hash` the new password, when the use sets
+/// one.
+///
+/// # Errors
+/// See [`AcceptError`].
 pub async fn accept_invitation<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     token: &str,
+    signed_in: Option<(i32, &str)>,
+    form_email: Option<&str>,
     registration: Option<&Registration>,
-    password_hash: String,
+    password_hash: Option<String>,
     now: i64,
-) -> Result<i32, StoreError> {
-    let txn = db.begin().await?;
+) -> Result<Accepted, AcceptError> {
+    let txn = crate::ssr::store::begin_write(db).await?;
     let invite = find_invitation(&txn, token, now).await?;
-    let member_id = match (invite.purpose.as_str(), invite.member_id, registration) {
-        ("reset", Some(member_id), _) => member_id,
-        ("join", _, Some(registration)) => {
-            let role = Role::from_code(&invite.role).unwrap_or(Role::Delegate);
+    let purpose = purpose_of(&invite)?;
+    let signed_in_account = match signed_in {
+        Some((member, email)) => account_for(&txn, invite.edition_id, Some(member), None)
+            .await?
+            .map(|account| (account, email)),
+        None => None,
+    };
+    let address = domain::invitation::address_for(&purpose, form_email);
+    let account_of = match address.as_deref() {
+        Some(address) if signed_in_account.is_none() => {
+            account_for(&txn, invite.edition_id, None, Some(address)).await?
+        }
+        _ => None,
+    };
+    let used =
+        domain::invitation::use_invitation(&purpose, signed_in_account, form_email, account_of)
+            .map_err(AcceptError::Refused)?;
+    let member_id = match &used {
+        Use::CreateAccount { email, role } => {
+            let registration = registration.ok_or_else(|| missing(Field::GivenName))?;
+            let hash = password_hash.ok_or_else(|| missing(Field::Password))?;
+            let registration = Registration {
+                email: email.clone(),
+                ..registration.clone()
+            };
             let (member_id, _) = upsert_membership(
                 &txn,
                 invite.edition_id,
-                registration,
-                role,
+                &registration,
+                *role,
                 MemberStatus::Verified,
                 now,
             )
             .await?;
+            set_password_hash(&txn, member_id, hash).await?;
             member_id
         }
-        _ => return Err(StoreError::NotFound),
+        Use::JoinWithAccount { member, role } => {
+            join_edition(&txn, invite.edition_id, member.get(), *role, now).await?;
+            member.get()
+        }
+        Use::ResetPassword { member } => {
+            let hash = password_hash.ok_or_else(|| missing(Field::Password))?;
+            set_password_hash(&txn, member.get(), hash).await?;
+            super::sessions::end_all(&txn, member.get()).await?;
+            member.get()
+        }
     };
-    set_password_hash(&txn, member_id, password_hash).await?;
     // Single use, even under a double submit: only the first update finds `used_at` empty.
-    let used = invitation::Entity::update_many()
+    let marked = invitation::Entity::update_many()
         .col_expr(
             invitation::Column::UsedAt,
             sea_orm::sea_query::Expr::value(now),
@@ -343,12 +488,54 @@ pub async fn accept_invitation<C: ConnectionTrait + TransactionTrait>(
         .filter(invitation::Column::UsedAt.is_null())
         .exec(&txn)
         .await?;
-    if used.rows_affected != 1 {
-        return Err(StoreError::Conflict("invitations_used"));
+    if marked.rows_affected != 1 {
+        return Err(StoreError::Conflict("invitations_used").into());
     }
-    super::sessions::end_all(&txn, member_id).await?;
     txn.commit().await?;
-    Ok(member_id)
+    Ok(Accepted { member_id, used })
+}
+
+/// Gives an existing member a membership in `edition_id` (verified, with `role`), completes a pending one, or
+/// sets a verified one's role when `role` is given. Suspended and rejected memberships are refused before.
+async fn join_edition<C: ConnectionTrait>(
+    conn: &C,
+    edition_id: i32,
+    member_id: i32,
+    role: Option<Role>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let existing = membership::Entity::find()
+        .filter(membership::Column::EditionId.eq(edition_id))
+        .filter(membership::Column::MemberId.eq(member_id))
+        .one(conn)
+        .await?;
+    match existing {
+        None => {
+            membership::ActiveModel {
+                edition_id: Set(edition_id),
+                member_id: Set(member_id),
+                role: Set(role.unwrap_or(Role::Delegate).code().to_owned()),
+                status: Set(MemberStatus::Verified.code().to_owned()),
+                status_reason: Set(None),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await
+            .map_err(|err| StoreError::from_write(err, "memberships_edition_member"))?;
+        }
+        Some(row) => {
+            let mut row = row.into_active_model();
+            if let Some(role) = role {
+                row.role = Set(role.code().to_owned());
+            }
+            row.status = Set(MemberStatus::Verified.code().to_owned());
+            row.status_reason = Set(None);
+            row.updated_at = Set(now);
+            row.update(conn).await?;
+        }
+    }
+    Ok(())
 }
 
 /// One line of a CSV import, checked.
@@ -505,7 +692,7 @@ pub async fn import_members<C: ConnectionTrait + TransactionTrait>(
         .iter()
         .filter_map(|l| l.result.as_ref().ok())
         .collect();
-    let txn = db.begin().await?;
+    let txn = crate::ssr::store::begin_write(db).await?;
     let mut known: HashMap<String, i32> = HashMap::new();
     for chunk in valid.chunks(500) {
         let emails: Vec<String> = chunk.iter().map(|(r, _)| r.email.clone()).collect();

@@ -5,6 +5,7 @@ use domain::member::{Attendance, MemberStatus, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{Viewer, ViewerMembership, members::current_edition_id, secrets};
+use crate::ssr::live::Hub;
 use crate::ssr::store::{
     StoreError,
     entities::{member, membership, session},
@@ -136,6 +137,7 @@ pub async fn resolve<C: ConnectionTrait>(
         membership,
         attendance: Attendance::from_code(&session.attendance).unwrap_or_default(),
         session_hash: hash,
+        session_expires_at: session.expires_at,
     }))
 }
 
@@ -170,7 +172,36 @@ pub async fn end<C: ConnectionTrait>(conn: &C, session_hash: &str) -> Result<(),
     Ok(())
 }
 
-/// Ends every session of a member (suspension, password reset).
+/// Ends one session and closes its live sockets on every instance (sign-out, replacement at sign-in).
+///
+/// # Errors
+/// `Db` when the database fails (the sockets are closed anyway).
+pub async fn end_and_close<C: ConnectionTrait>(
+    conn: &C,
+    hub: &Hub,
+    session_hash: &str,
+) -> Result<(), StoreError> {
+    let ended = end(conn, session_hash).await;
+    hub.end_session(session_hash);
+    ended
+}
+
+/// Ends every session of a member and closes their live sockets on every instance (suspension, rejection,
+/// password reset).
+///
+/// # Errors
+/// `Db` when the database fails (the sockets are closed anyway).
+pub async fn end_all_and_close<C: ConnectionTrait>(
+    conn: &C,
+    hub: &Hub,
+    member_id: i32,
+) -> Result<u64, StoreError> {
+    let ended = end_all(conn, member_id).await;
+    hub.end_member(member_id);
+    ended
+}
+
+/// Ends every session of a member (inside a transaction: the caller closes the sockets after the commit).
 ///
 /// # Errors
 /// `Db` when the database fails.

@@ -18,7 +18,8 @@ use super::hub::{Hub, Inner};
 
 /// Channel of committed seqs; payload `"{motion}:{seq}"`.
 pub const EVENTS_CHANNEL: &str = "hemicycle_events";
-/// Channel of ended sessions; payload `"m:{member}"` or `"s:{session hash}"`.
+/// Channel of ended sessions; payload `"m:{member}"`, `"s:{session hash}"`, or `"r:{member}"` for a member
+/// whose rights changed (their sockets reconnect).
 pub const REVOCATIONS_CHANNEL: &str = "hemicycle_revocations";
 
 /// Signals within this window leave in one round of notifications.
@@ -42,6 +43,10 @@ impl Link {
 
     pub(super) fn end_member(&self, member_id: i32) {
         let _ = self.tx.send(Outgoing::Revocation(format!("m:{member_id}")));
+    }
+
+    pub(super) fn rights_changed(&self, member_id: i32) {
+        let _ = self.tx.send(Outgoing::Revocation(format!("r:{member_id}")));
     }
 
     pub(super) fn end_session(&self, session_hash: &str) {
@@ -132,6 +137,7 @@ async fn notify(db: DatabaseConnection, mut rx: mpsc::UnboundedReceiver<Outgoing
 enum Incoming<'a> {
     Event(i32, i64),
     EndMember(i32),
+    RightsChanged(i32),
     EndSession(&'a str),
 }
 
@@ -143,6 +149,7 @@ fn parse<'a>(channel: &str, payload: &'a str) -> Option<Incoming<'a>> {
         }
         REVOCATIONS_CHANNEL => match payload.split_once(':')? {
             ("m", member) => Some(Incoming::EndMember(member.parse().ok()?)),
+            ("r", member) => Some(Incoming::RightsChanged(member.parse().ok()?)),
             ("s", hash) if !hash.is_empty() => Some(Incoming::EndSession(hash)),
             _ => None,
         },
@@ -190,6 +197,9 @@ async fn listen(db: DatabaseConnection, hub: Weak<Inner>, mut stop: watch::Recei
                         Some(Incoming::EndMember(member)) => {
                             hub.end_member_here(member);
                         }
+                        Some(Incoming::RightsChanged(member)) => {
+                            hub.rights_changed_here(member);
+                        }
                         Some(Incoming::EndSession(hash)) => {
                             hub.end_session_here(hash);
                         }
@@ -224,6 +234,10 @@ mod tests {
         assert_eq!(
             parse(REVOCATIONS_CHANNEL, "m:7"),
             Some(Incoming::EndMember(7))
+        );
+        assert_eq!(
+            parse(REVOCATIONS_CHANNEL, "r:7"),
+            Some(Incoming::RightsChanged(7))
         );
         assert_eq!(
             parse(REVOCATIONS_CHANNEL, "s:ab12"),

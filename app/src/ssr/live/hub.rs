@@ -70,8 +70,10 @@ pub struct Listener {
 /// Why the hub ends a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EndReason {
-    /// The session ended (logout, suspension): the socket closes with code 4401.
+    /// The session ended (logout, suspension, replacement, password reset, expiry): code 4401, no reconnection.
     SessionEnded,
+    /// The member's role or status changed: code 4403, the client reconnects at once with its new rights.
+    RightsChanged,
     /// The server is stopping: code 1001, the client reconnects.
     GoingAway,
 }
@@ -95,14 +97,13 @@ pub struct Control {
 
 impl Control {
     fn end(&self, reason: EndReason) {
+        // Stronger reasons win: a revocation is never downgraded to a reconnection.
         let code = match reason {
-            EndReason::SessionEnded => 1,
-            EndReason::GoingAway => 2,
+            EndReason::SessionEnded => 3,
+            EndReason::RightsChanged => 2,
+            EndReason::GoingAway => 1,
         };
-        // A revocation is never downgraded to a mere "going away".
-        let _ = self
-            .reason
-            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire);
+        self.reason.fetch_max(code, Ordering::AcqRel);
         self.notify.notify_one();
     }
 
@@ -110,8 +111,9 @@ impl Control {
     pub async fn ended(&self) -> EndReason {
         loop {
             match self.reason.load(Ordering::Acquire) {
-                1 => return EndReason::SessionEnded,
-                2 => return EndReason::GoingAway,
+                3 => return EndReason::SessionEnded,
+                2 => return EndReason::RightsChanged,
+                1 => return EndReason::GoingAway,
                 _ => self.notify.notified().await,
             }
         }
@@ -246,6 +248,19 @@ impl Hub {
         if let Some(link) = &self.inner.cluster {
             link.end_member(member_id);
         }
+    }
+
+    /// Makes every socket of `member_id` reconnect, on every instance, so that it follows with the member's new
+    /// role or status (role changed, verification, an invitation accepted by a signed-in member).
+    pub fn rights_changed(&self, member_id: i32) {
+        self.rights_changed_here(member_id);
+        if let Some(link) = &self.inner.cluster {
+            link.rights_changed(member_id);
+        }
+    }
+
+    pub(super) fn rights_changed_here(&self, member_id: i32) -> usize {
+        self.end_where(|r| r.member_id == member_id, EndReason::RightsChanged)
     }
 
     /// Closes the sockets opened with one session, on every instance (logout).

@@ -16,8 +16,12 @@ pub mod close_code {
     pub const RESYNC: u16 = 4000;
     /// The client sent something that is not a message of this protocol (or another version).
     pub const BAD_MESSAGE: u16 = 4400;
-    /// The session ended (logout, suspension): reconnecting needs a new sign-in.
+    /// The session ended (logout, suspension, a new sign-in, a password reset, expiry): reconnecting needs a
+    /// new sign-in.
     pub const SESSION_ENDED: u16 = 4401;
+    /// The member's role or status changed: reconnect at once (the socket then follows with the new rights)
+    /// and read the page's data again.
+    pub const RIGHTS_CHANGED: u16 = 4403;
     /// Nothing was heard from the client for too long.
     pub const SILENT: u16 = 4408;
     /// The server is stopping: reconnect (to another instance, or to this one once restarted).

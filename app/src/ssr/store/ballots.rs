@@ -15,7 +15,6 @@ use domain::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
-    TransactionTrait,
 };
 
 use super::{
@@ -279,7 +278,7 @@ pub async fn add_proxy(
     created_by: i32,
     now: i64,
 ) -> Result<i32, CommandError> {
-    let txn = db.begin().await.map_err(StoreError::from)?;
+    let txn = super::begin_write(db).await.map_err(StoreError::from)?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // Serializes proxy changes of one edition: the limit is checked against what the others wrote.
         edition::Entity::find_by_id(edition_id)

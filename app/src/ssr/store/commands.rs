@@ -24,7 +24,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use serde_json::Value;
 
@@ -169,7 +169,7 @@ async fn try_once<P>(
     prepare: &impl for<'t> Fn(&'t DatabaseTransaction, &'t MotionState) -> Prepared<'t, P>,
     decide: &impl Fn(&MotionState, NewIds, P) -> Result<Vec<MotionEvent>, Refusal>,
 ) -> Result<CommandOutcome, CommandError> {
-    let txn = db.begin().await.map_err(StoreError::from)?;
+    let txn = super::begin_write(db).await.map_err(StoreError::from)?;
     let mut state = load_state(&txn, motion_id).await?;
     let ids = allocate_ids(&txn).await?;
     let prepared = prepare(&txn, &state).await?;
@@ -238,7 +238,7 @@ pub async fn create_motion(
         ))));
     };
     retrying(|| async {
-        let txn = db.begin().await.map_err(StoreError::from)?;
+        let txn = super::begin_write(db).await.map_err(StoreError::from)?;
         let row = motion::ActiveModel {
             edition_id: Set(edition_id),
             title: Set(title.clone()),
@@ -295,14 +295,7 @@ fn is_lost_race(err: &StoreError) -> bool {
                     | "ballots_id"
             )
         }
-        StoreError::Db(db) => {
-            let text = db.to_string();
-            text.contains("database is locked")
-                || text.contains("database table is locked")
-                || text.contains("SQLITE_BUSY")
-                || text.contains("could not serialize")
-                || text.contains("deadlock detected")
-        }
+        StoreError::Db(db) => super::is_transient(db),
         StoreError::NotFound => false,
     }
 }

@@ -250,7 +250,7 @@ pub async fn create_edition<C: ConnectionTrait + TransactionTrait>(
     creator: i32,
     now: i64,
 ) -> Result<i32, StoreError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut slug = new.slug.clone();
     for n in 2..=10 {
         let taken = edition::Entity::find()

@@ -7,27 +7,28 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::list_login_providers,
-    i18n::{Locale, t, title_t, use_i18n},
+    i18n::{Locale, t, title_t, tr, use_i18n},
 };
 
 /// The sign-in page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let failed = move || {
+    // What the last attempt ran into, said on the page it leads back to (works without JavaScript).
+    let problem = move || {
         query
             .read()
             .get("erreur")
-            .is_some_and(|e| e == "identifiants")
+            .and_then(|code| match code.as_str() {
+                "identifiants" => Some("signin.failed"),
+                "indisponible" => Some("error.unreachable"),
+                "oidc" => Some("signin.oidc_failed"),
+                "inconnu" => Some("signin.oidc_unknown"),
+                "suspendu" => Some("signin.suspended"),
+                "refuse" => Some("signin.rejected"),
+                _ => None,
+            })
     };
-    let unavailable = move || {
-        query
-            .read()
-            .get("erreur")
-            .is_some_and(|e| e == "indisponible")
-    };
-    let oidc_failed = move || query.read().get("erreur").is_some_and(|e| e == "oidc");
-    let unknown = move || query.read().get("erreur").is_some_and(|e| e == "inconnu");
     let providers = Resource::new(|| (), |_| list_login_providers());
     let locale = use_i18n().locale;
     let back = move || query.read().get("back").unwrap_or_else(|| "/".to_owned());
@@ -37,10 +38,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1>{t("signin.title")}</h1>
             <p class="lead">{t("signin.intro")}</p>
             <div role="alert" class="alert-slot">
-                {move || failed().then(|| view! { <p class="outcome__error">{t("signin.failed")}</p> })}
-                {move || unavailable().then(|| view! { <p class="outcome__error">{t("error.unreachable")}</p> })}
-                {move || oidc_failed().then(|| view! { <p class="outcome__error">{t("signin.oidc_failed")}</p> })}
-                {move || unknown().then(|| view! { <p class="outcome__error">{t("signin.oidc_unknown")}</p> })}
+                {move || problem().map(|key| view! { <p class="outcome__error">{move || tr(locale.get(), key)}</p> })}
             </div>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
