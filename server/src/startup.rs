@@ -101,6 +101,7 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             refuse_cross_site,
         ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(word_refusals))
         // Inside the trace span, so the panic hook's one log line carries the request's method, path and id.
         .layer(CatchPanicLayer::custom(panicked))
@@ -113,7 +114,6 @@ pub fn build_router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             default_csp,

@@ -104,6 +104,10 @@ impl FromServerFnError for ApiError {
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
                 ApiError::BadRequest(detail)
             }
+            // On the server, a body that cannot be read as the arguments (not UTF-8, say) is the request's
+            // fault; in the browser the same variant means the answer could not be read.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => ApiError::BadRequest(detail),
             ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
                 ApiError::Unreachable(detail)
             }

@@ -592,6 +592,12 @@ impl Stream {
                     code,
                 )
                 .await;
+                if code == "too_large" {
+                    // The rest of the oversized message is still coming and is never read: closing the
+                    // connection now would reset it and lose the closing frame on the client's side. Hold
+                    // it a moment, so the client reads why it was closed.
+                    tokio::time::sleep(CLOSE_WAIT).await;
+                }
             }
             Stop::Failed => close_with(socket, None, 1011, "unavailable").await,
         }

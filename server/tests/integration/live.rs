@@ -32,12 +32,12 @@ use tokio_tungstenite::{
 
 use crate::support::{BOTH, Backend, DELEGATE, ORGANIZER, SEED_TIME, TestApp};
 
-type Ws = WebSocketStream<TcpStream>;
+pub(crate) type Ws = WebSocketStream<TcpStream>;
 
 /// Long enough for any correct run on a loaded machine; only a missing feature reaches it.
 const GUARD: Duration = Duration::from_secs(30);
 
-fn live_path(motion: i32, since: Option<i64>) -> String {
+pub(crate) fn live_path(motion: i32, since: Option<i64>) -> String {
     match since {
         Some(since) => format!("/api/v1/motions/{motion}/live?since={since}"),
         None => format!("/api/v1/motions/{motion}/live"),
@@ -46,7 +46,7 @@ fn live_path(motion: i32, since: Option<i64>) -> String {
 
 /// Opens a websocket to `addr` with these headers; `receive_buffer` shrinks the client's kernel buffer (a
 /// reader that stops reading then blocks the server's writes quickly).
-async fn open(
+pub(crate) async fn open(
     addr: SocketAddr,
     path: &str,
     headers: &[(&str, &str)],
@@ -70,7 +70,7 @@ async fn open(
 }
 
 /// A websocket opened as our own page would: session cookie and our origin.
-async fn open_as_page(app: &TestApp, cookie: &str, since: Option<i64>) -> Ws {
+pub(crate) async fn open_as_page(app: &TestApp, cookie: &str, since: Option<i64>) -> Ws {
     let origin = app.url("");
     open(
         app.addr,
@@ -83,7 +83,7 @@ async fn open_as_page(app: &TestApp, cookie: &str, since: Option<i64>) -> Ws {
 }
 
 /// A websocket opened by a tool: bearer token, no origin.
-async fn open_as_tool(addr: SocketAddr, motion: i32, token: &str, since: Option<i64>) -> Ws {
+pub(crate) async fn open_as_tool(addr: SocketAddr, motion: i32, token: &str, since: Option<i64>) -> Ws {
     let authorization = format!("Bearer {token}");
     open(
         addr,
@@ -95,7 +95,7 @@ async fn open_as_tool(addr: SocketAddr, motion: i32, token: &str, since: Option<
     .expect("the handshake succeeds")
 }
 
-fn refused_status(result: Result<Ws, tungstenite::Error>) -> u16 {
+pub(crate) fn refused_status(result: Result<Ws, tungstenite::Error>) -> u16 {
     match result {
         Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
         Err(other) => panic!("an HTTP refusal, got {other}"),
@@ -105,12 +105,12 @@ fn refused_status(result: Result<Ws, tungstenite::Error>) -> u16 {
 
 /// What the server sent next: a JSON text frame, or the close code.
 #[derive(Debug)]
-enum Next {
+pub(crate) enum Next {
     Json(Value),
     Closed(Option<u16>),
 }
 
-async fn next(ws: &mut Ws) -> Next {
+pub(crate) async fn next(ws: &mut Ws) -> Next {
     loop {
         let message = tokio::time::timeout(GUARD, ws.next())
             .await
@@ -130,7 +130,7 @@ async fn next(ws: &mut Ws) -> Next {
 }
 
 /// Like [`next`], skipping presence frames (they come whenever the figures change).
-async fn next_but_presence(ws: &mut Ws) -> Next {
+pub(crate) async fn next_but_presence(ws: &mut Ws) -> Next {
     loop {
         match next(ws).await {
             Next::Json(frame) if frame["type"] == "presence" => {}
@@ -139,7 +139,7 @@ async fn next_but_presence(ws: &mut Ws) -> Next {
     }
 }
 
-async fn next_json(ws: &mut Ws) -> Value {
+pub(crate) async fn next_json(ws: &mut Ws) -> Value {
     match next(ws).await {
         Next::Json(value) => value,
         Next::Closed(code) => panic!("a frame expected, the socket closed ({code:?})"),
@@ -148,7 +148,7 @@ async fn next_json(ws: &mut Ws) -> Value {
 
 /// Reads the opening (`welcome`, replayed events, `live`, first `presence`); returns the replayed seqs and
 /// the `live` seq.
-async fn read_opening(ws: &mut Ws) -> (Value, Vec<i64>, i64) {
+pub(crate) async fn read_opening(ws: &mut Ws) -> (Value, Vec<i64>, i64) {
     let welcome = next_json(ws).await;
     assert_eq!(welcome["type"], "welcome", "{welcome}");
     assert_eq!(welcome["v"], 1);
@@ -234,7 +234,7 @@ async fn file(app: &TestApp, cookie: &str, n: usize) {
     assert_eq!(status, 200, "{body}");
 }
 
-async fn head(app: &TestApp) -> i64 {
+pub(crate) async fn head(app: &TestApp) -> i64 {
     events::head(&app.db, app.demo_motion).await.expect("head")
 }
 
@@ -503,7 +503,7 @@ async fn signing_out_closes_that_sessions_socket_and_bad_messages_close_with_an_
     }
 }
 
-async fn tokens(app: &TestApp, count: u32, attendance: Attendance, create: bool) -> Vec<String> {
+pub(crate) async fn tokens(app: &TestApp, count: u32, attendance: Attendance, create: bool) -> Vec<String> {
     issue(
         &app.db,
         &TokenRequest {
@@ -554,13 +554,13 @@ async fn presence_counts_connected_delegates_in_the_hall_and_remote_once_each() 
 }
 
 /// Another server instance on the same database, as a second process would be.
-struct Instance {
-    addr: SocketAddr,
-    live: Hub,
+pub(crate) struct Instance {
+    pub(crate) addr: SocketAddr,
+    pub(crate) live: Hub,
     _shutdown: oneshot::Sender<()>,
 }
 
-async fn second_instance(app: &TestApp) -> Instance {
+pub(crate) async fn second_instance(app: &TestApp) -> Instance {
     let db = store::open(app.database_url())
         .await
         .expect("the database opens");

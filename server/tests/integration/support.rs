@@ -142,6 +142,16 @@ impl TestApp {
         backend: Backend,
         oidc: Vec<app::ssr::auth::oidc::OidcProvider>,
     ) -> Self {
+        Self::spawn_configured(backend, oidc, |_| {}).await
+    }
+
+    /// A server with the demo congress seeded, these OpenID providers, and its configuration changed by
+    /// `configure` (trusted addresses, proxies…).
+    pub async fn spawn_configured(
+        backend: Backend,
+        oidc: Vec<app::ssr::auth::oidc::OidcProvider>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         if std::env::var_os("HEMICYCLE_TEST_LOG").is_some() {
             let _ = tracing_subscriber::fmt()
                 .with_env_filter(tracing_subscriber::EnvFilter::new(
@@ -159,10 +169,11 @@ impl TestApp {
             .await
             .expect("a free port");
         let addr = listener.local_addr().expect("bound");
-        let config = Config {
+        let mut config = Config {
             demo: true,
             ..Config::new(database.url.clone(), addr)
         };
+        configure(&mut config);
         let options = server::leptos_options(addr, &config.site_root);
         let state = AppState::new(db.clone(), config, options, oidc, Limits::default())
             .expect("a valid public URL");

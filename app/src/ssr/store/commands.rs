@@ -170,6 +170,7 @@ async fn try_once<P>(
     decide: &impl Fn(&MotionState, NewIds, P) -> Result<Vec<MotionEvent>, Refusal>,
 ) -> Result<CommandOutcome, CommandError> {
     let txn = super::begin_write(db).await.map_err(StoreError::from)?;
+    lock_motion(&txn, motion_id).await?;
     let mut state = load_state(&txn, motion_id).await?;
     let ids = allocate_ids(&txn).await?;
     let prepared = prepare(&txn, &state).await?;
@@ -180,6 +181,21 @@ async fn try_once<P>(
         events: appended,
         state_after: state,
     })
+}
+
+/// On PostgreSQL, commands on one motion wait for each other (the motion's row is locked until the commit)
+/// instead of racing for the same `seq` and failing after their retries: a hall filing at once queues up.
+/// SQLite needs nothing: [`super::begin_write`] already holds its single write lock.
+async fn lock_motion(txn: &DatabaseTransaction, motion_id: i32) -> Result<(), StoreError> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute(sea_orm::Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT id FROM motions WHERE id = $1 FOR UPDATE",
+            [motion_id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Appends `decided` to the log of `motion_id` and projects each event into the tables, `state` following.
