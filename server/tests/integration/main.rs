@@ -10,6 +10,7 @@ mod identity;
 mod live;
 mod oidc;
 mod pages;
+mod render_load;
 mod security;
 mod startup;
 mod store;
