@@ -8,6 +8,10 @@ pub mod dto;
 pub mod error;
 pub mod members;
 pub mod motions;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod views;
 
 pub use amendments::*;
 pub use ballots::*;

@@ -8,7 +8,6 @@ pub mod identity;
 pub mod live;
 pub mod origin;
 pub mod rate_limit;
-pub mod state;
 pub mod store;
 pub mod votes;
 

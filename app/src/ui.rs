@@ -129,7 +129,7 @@ pub fn App() -> impl IntoView {
 fn set_page_security_policy() {
     use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
     let nonce = leptos::nonce::use_nonce().map(|nonce| nonce.to_string());
-    let form_targets = use_context::<crate::ssr::state::AppState>()
+    let form_targets = use_context::<crate::api::state::AppState>()
         .map(|state| state.oidc_origins())
         .unwrap_or_default();
     let policy = crate::ssr::content_security_policy(nonce.as_deref(), &form_targets);

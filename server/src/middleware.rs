@@ -1,11 +1,11 @@
 //! Request middleware: who is asking (session cookie → `Viewer` in the request extensions), and refusal of
 //! cross-site state-changing requests (Origin / Sec-Fetch-Site).
 
+use app::api::state::AppState;
 use app::ssr::{
     identity::sessions::{resolve, token_from_cookies},
     now_millis,
     origin::bearer_token,
-    state::AppState,
 };
 use std::time::Duration;
 

@@ -4,11 +4,10 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use app::{
-    App, shell,
-    ssr::{
-        config::Config, content_security_policy, demo, live::Limits, now_millis, state::AppState,
-        store,
-    },
+    App,
+    api::state::AppState,
+    shell,
+    ssr::{config::Config, content_security_policy, demo, live::Limits, now_millis, store},
 };
 use axum::{
     Router,

@@ -3,7 +3,7 @@
 
 use app::ssr::store::{
     entities::{motion, motion_event},
-    events::canonical_envelope,
+    log::canonical_envelope,
 };
 use domain::log::{BrokenLink, ChainLink, verify_chain};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};

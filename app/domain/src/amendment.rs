@@ -41,6 +41,16 @@ pub enum AmendmentTarget {
 }
 
 impl AmendmentTarget {
+    /// The stable code of the kind of change (`replace`, `delete`, `insert`), stored and used on the wire.
+    #[must_use]
+    pub fn kind_code(&self) -> &'static str {
+        match self {
+            AmendmentTarget::Replace { .. } => "replace",
+            AmendmentTarget::Delete { .. } => "delete",
+            AmendmentTarget::InsertAfter { .. } => "insert",
+        }
+    }
+
     /// The paragraph replaced or deleted; `None` for an insertion.
     #[must_use]
     pub fn paragraph(&self) -> Option<ParagraphId> {

@@ -227,11 +227,12 @@ mod server {
     use domain::{event::MotionEvent, member::Actor, motion_state::MotionState, refusal::Refusal};
 
     use crate::{
-        api::ApiError,
+        api::{
+            ApiError,
+            state::{AppState, require_viewer},
+        },
         ssr::{
-            identity::require_viewer,
             now_millis,
-            state::AppState,
             store::commands::{self, CommandOutcome, NewIds},
         },
     };
@@ -242,19 +243,30 @@ mod server {
         operation: &'static str,
         decide: impl Fn(&MotionState, &Actor, NewIds) -> Result<Vec<MotionEvent>, Refusal>,
     ) -> Result<CommandOutcome, ApiError> {
+        use tracing::Instrument;
         let state = AppState::from_context()?;
         let viewer = require_viewer()?;
         let actor = viewer.actor();
+        // The command's span: every line it logs (an error turned into a reference, a retried race) says which
+        // command, on which motion, for whom.
+        let span = tracing::info_span!(
+            "command",
+            operation,
+            motion.id = motion_id,
+            member.id = viewer.member_id
+        );
         commands::execute(
             &state.db,
+            &state.heads,
             &state.live,
             motion_id,
             Some(viewer.member_id),
             now_millis(),
             |motion, ids| decide(motion, &actor, ids),
         )
+        .instrument(span)
         .await
-        .map_err(|err| err.into_api(operation))
+        .map_err(ApiError::from)
     }
 }
 
@@ -276,59 +288,50 @@ pub async fn file_amendment(
     text: Option<String>,
     rationale: Option<String>,
 ) -> Result<FiledAmendment, ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::{
-                amendment::{AmendmentDraft, AmendmentTarget},
-                event::MotionEvent,
-                ids::{ParagraphId, SectionId, VersionNumber},
-            };
-            let missing = |field: &str| ApiError::BadRequest(field.to_owned());
-            let target = match kind.as_str() {
-                "replace" => AmendmentTarget::Replace {
-                    paragraph: ParagraphId(paragraph_id.ok_or_else(|| missing("paragraph_id"))?),
-                    base_version: VersionNumber(
-                        base_version.ok_or_else(|| missing("base_version"))?,
-                    ),
-                    text: text.unwrap_or_default(),
-                },
-                "delete" => AmendmentTarget::Delete {
-                    paragraph: ParagraphId(paragraph_id.ok_or_else(|| missing("paragraph_id"))?),
-                    base_version: VersionNumber(
-                        base_version.ok_or_else(|| missing("base_version"))?,
-                    ),
-                },
-                "insert" => AmendmentTarget::InsertAfter {
-                    section: SectionId(section_id.ok_or_else(|| missing("section_id"))?),
-                    after: after_paragraph_id.map(ParagraphId),
-                    text: text.unwrap_or_default(),
-                },
-                _ => return Err(missing("kind")),
-            };
-            let draft = AmendmentDraft {
-                target,
-                rationale: rationale.unwrap_or_default(),
-            };
-            let outcome = server::run(motion_id, "file_amendment", |motion, actor, ids| {
-                domain::command::file_amendment(motion, actor, draft.clone(), ids.amendment)
-            })
-            .await?;
-            outcome
-                .events
-                .iter()
-                .find_map(|(_, event)| match event {
-                    MotionEvent::AmendmentFiled {
-                        amendment, number, ..
-                    } => Some(FiledAmendment {
-                        id: *amendment,
-                        number: *number,
-                    }),
-                    _ => None,
-                })
-                .ok_or(ApiError::Conflict)
-        }
-        .await,
-    )
+    use domain::{
+        amendment::{AmendmentDraft, AmendmentTarget},
+        event::MotionEvent,
+        ids::{ParagraphId, SectionId, VersionNumber},
+    };
+    let missing = |field: &str| ApiError::BadRequest(field.to_owned());
+    let target = match kind.as_str() {
+        "replace" => AmendmentTarget::Replace {
+            paragraph: ParagraphId(paragraph_id.ok_or_else(|| missing("paragraph_id"))?),
+            base_version: VersionNumber(base_version.ok_or_else(|| missing("base_version"))?),
+            text: text.unwrap_or_default(),
+        },
+        "delete" => AmendmentTarget::Delete {
+            paragraph: ParagraphId(paragraph_id.ok_or_else(|| missing("paragraph_id"))?),
+            base_version: VersionNumber(base_version.ok_or_else(|| missing("base_version"))?),
+        },
+        "insert" => AmendmentTarget::InsertAfter {
+            section: SectionId(section_id.ok_or_else(|| missing("section_id"))?),
+            after: after_paragraph_id.map(ParagraphId),
+            text: text.unwrap_or_default(),
+        },
+        _ => return Err(missing("kind")),
+    };
+    let draft = AmendmentDraft {
+        target,
+        rationale: rationale.unwrap_or_default(),
+    };
+    let outcome = server::run(motion_id, "file_amendment", |motion, actor, ids| {
+        domain::command::file_amendment(motion, actor, draft.clone(), ids.amendment)
+    })
+    .await?;
+    outcome
+        .events
+        .iter()
+        .find_map(|(_, event)| match event {
+            MotionEvent::AmendmentFiled {
+                amendment, number, ..
+            } => Some(FiledAmendment {
+                id: *amendment,
+                number: *number,
+            }),
+            _ => None,
+        })
+        .ok_or(ApiError::Conflict)
 }
 
 /// Co-signs another member's filed amendment.
@@ -337,16 +340,11 @@ pub async fn file_amendment(
 /// `Unauthenticated`; `Forbidden`; `Refused` (author, already co-signed, status, phase, unknown amendment).
 #[server(prefix = "/api/fn", endpoint = "co_sign_amendment")]
 pub async fn co_sign_amendment(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            server::run(motion_id, "co_sign_amendment", |motion, actor, _| {
-                domain::command::co_sign_amendment(motion, actor, AmendmentId(amendment_id))
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    server::run(motion_id, "co_sign_amendment", |motion, actor, _| {
+        domain::command::co_sign_amendment(motion, actor, AmendmentId(amendment_id))
+    })
+    .await
+    .map(drop)
 }
 
 /// Withdraws one's own pending amendment.
@@ -355,16 +353,11 @@ pub async fn co_sign_amendment(motion_id: i32, amendment_id: i32) -> Result<(), 
 /// `Unauthenticated`; `Forbidden`; `Refused` (not the author, status, phase, unknown amendment).
 #[server(prefix = "/api/fn", endpoint = "withdraw_amendment")]
 pub async fn withdraw_amendment(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            server::run(motion_id, "withdraw_amendment", |motion, actor, _| {
-                domain::command::withdraw_amendment(motion, actor, AmendmentId(amendment_id))
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    server::run(motion_id, "withdraw_amendment", |motion, actor, _| {
+        domain::command::withdraw_amendment(motion, actor, AmendmentId(amendment_id))
+    })
+    .await
+    .map(drop)
 }
 
 /// Declares a filed amendment admissible (organizers), once it has enough co-signatories.
@@ -373,16 +366,11 @@ pub async fn withdraw_amendment(motion_id: i32, amendment_id: i32) -> Result<(),
 /// `Unauthenticated`; `Forbidden`; `Refused` (co-signatories missing, status, phase, unknown amendment).
 #[server(prefix = "/api/fn", endpoint = "declare_admissible")]
 pub async fn declare_admissible(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            server::run(motion_id, "declare_admissible", |motion, actor, _| {
-                domain::command::declare_admissible(motion, actor, AmendmentId(amendment_id))
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    server::run(motion_id, "declare_admissible", |motion, actor, _| {
+        domain::command::declare_admissible(motion, actor, AmendmentId(amendment_id))
+    })
+    .await
+    .map(drop)
 }
 
 /// Declares a pending amendment inadmissible (organizers), with a reason.
@@ -395,21 +383,11 @@ pub async fn declare_inadmissible(
     amendment_id: i32,
     reason: String,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            server::run(motion_id, "declare_inadmissible", |motion, actor, _| {
-                domain::command::declare_inadmissible(
-                    motion,
-                    actor,
-                    AmendmentId(amendment_id),
-                    &reason,
-                )
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    server::run(motion_id, "declare_inadmissible", |motion, actor, _| {
+        domain::command::declare_inadmissible(motion, actor, AmendmentId(amendment_id), &reason)
+    })
+    .await
+    .map(drop)
 }
 
 /// Adopts an admissible amendment by hand (organizers) and merges it into the text: new version with its
@@ -419,22 +397,17 @@ pub async fn declare_inadmissible(
 /// `Unauthenticated`; `Forbidden`; `Refused` (status, unresolved conflict, phase, unknown amendment).
 #[server(prefix = "/api/fn", endpoint = "adopt_amendment")]
 pub async fn adopt_amendment(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            server::run(motion_id, "adopt_amendment", |motion, actor, ids| {
-                domain::command::adopt_amendment(
-                    motion,
-                    actor,
-                    AmendmentId(amendment_id),
-                    None,
-                    Some(ids.paragraph),
-                )
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    server::run(motion_id, "adopt_amendment", |motion, actor, ids| {
+        domain::command::adopt_amendment(
+            motion,
+            actor,
+            AmendmentId(amendment_id),
+            None,
+            Some(ids.paragraph),
+        )
+    })
+    .await
+    .map(drop)
 }
 
 /// Rejects an admissible amendment by hand (organizers).
@@ -443,16 +416,11 @@ pub async fn adopt_amendment(motion_id: i32, amendment_id: i32) -> Result<(), Ap
 /// `Unauthenticated`; `Forbidden`; `Refused` (status, phase, unknown amendment).
 #[server(prefix = "/api/fn", endpoint = "reject_amendment")]
 pub async fn reject_amendment(motion_id: i32, amendment_id: i32) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            server::run(motion_id, "reject_amendment", |motion, actor, _| {
-                domain::command::reject_amendment(motion, actor, AmendmentId(amendment_id), None)
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    server::run(motion_id, "reject_amendment", |motion, actor, _| {
+        domain::command::reject_amendment(motion, actor, AmendmentId(amendment_id), None)
+    })
+    .await
+    .map(drop)
 }
 
 /// Fixes a paragraph's wording (organizers) with a mandatory reason; `seen_version` is the version edited.
@@ -467,24 +435,19 @@ pub async fn editorial_fix(
     text: String,
     reason: String,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::ids::{ParagraphId, VersionNumber};
-            server::run(motion_id, "editorial_fix", |motion, actor, _| {
-                domain::command::editorial_fix(
-                    motion,
-                    actor,
-                    ParagraphId(paragraph_id),
-                    VersionNumber(seen_version),
-                    &text,
-                    &reason,
-                )
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    use domain::ids::{ParagraphId, VersionNumber};
+    server::run(motion_id, "editorial_fix", |motion, actor, _| {
+        domain::command::editorial_fix(
+            motion,
+            actor,
+            ParagraphId(paragraph_id),
+            VersionNumber(seen_version),
+            &text,
+            &reason,
+        )
+    })
+    .await
+    .map(drop)
 }
 
 /// Sets the item under debate (the chair, in session): `paragraph_id` or `amendment_id`, neither to clear it.
@@ -497,26 +460,21 @@ pub async fn set_current_item(
     paragraph_id: Option<i32>,
     amendment_id: Option<i32>,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::{event::DebateItem, ids::ParagraphId};
-            let item = match (paragraph_id, amendment_id) {
-                (_, Some(amendment)) => Some(DebateItem::Amendment {
-                    amendment: AmendmentId(amendment),
-                }),
-                (Some(paragraph), None) => Some(DebateItem::Paragraph {
-                    paragraph: ParagraphId(paragraph),
-                }),
-                (None, None) => None,
-            };
-            server::run(motion_id, "set_current_item", |motion, actor, _| {
-                domain::command::set_current_item(motion, actor, item)
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    use domain::{event::DebateItem, ids::ParagraphId};
+    let item = match (paragraph_id, amendment_id) {
+        (_, Some(amendment)) => Some(DebateItem::Amendment {
+            amendment: AmendmentId(amendment),
+        }),
+        (Some(paragraph), None) => Some(DebateItem::Paragraph {
+            paragraph: ParagraphId(paragraph),
+        }),
+        (None, None) => None,
+    };
+    server::run(motion_id, "set_current_item", |motion, actor, _| {
+        domain::command::set_current_item(motion, actor, item)
+    })
+    .await
+    .map(drop)
 }
 
 /// Moves the motion to phase `to` (a phase code: `draft`, `amending`, `session`, `adopted`, `closed`).
@@ -525,17 +483,12 @@ pub async fn set_current_item(
 /// `Unauthenticated`; `Forbidden`; `BadRequest` for an unknown code; `Refused` (transition not allowed).
 #[server(prefix = "/api/fn", endpoint = "change_phase")]
 pub async fn change_phase(motion_id: i32, to: String) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            let to = Phase::from_code(&to).ok_or_else(|| ApiError::BadRequest("to".into()))?;
-            server::run(motion_id, "change_phase", |motion, actor, _| {
-                domain::command::change_phase(motion, actor, to)
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    let to = Phase::from_code(&to).ok_or_else(|| ApiError::BadRequest("to".into()))?;
+    server::run(motion_id, "change_phase", |motion, actor, _| {
+        domain::command::change_phase(motion, actor, to)
+    })
+    .await
+    .map(drop)
 }
 
 /// Resolves a stale amendment's conflict (its author or an organizer): `text` applies to the current version.
@@ -548,16 +501,11 @@ pub async fn resolve_conflict(
     amendment_id: i32,
     text: String,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            server::run(motion_id, "resolve_conflict", |motion, actor, _| {
-                domain::command::resolve_conflict(motion, actor, AmendmentId(amendment_id), &text)
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    server::run(motion_id, "resolve_conflict", |motion, actor, _| {
+        domain::command::resolve_conflict(motion, actor, AmendmentId(amendment_id), &text)
+    })
+    .await
+    .map(drop)
 }
 
 /// Every amendment of a motion, by number (public, like the motion).
@@ -566,15 +514,10 @@ pub async fn resolve_conflict(
 /// `NotFound` for an unknown motion; `Internal` when the database fails.
 #[server(prefix = "/api/fn", endpoint = "list_amendments")]
 pub async fn list_amendments(motion_id: i32) -> Result<Vec<AmendmentView>, ApiError> {
-    super::error::with_status(
-        async move {
-            let state = crate::ssr::state::AppState::from_context()?;
-            crate::ssr::store::amendments::list(&state.db, &state.reads, motion_id)
-                .await
-                .map_err(|e| e.into_api("list_amendments"))
-        }
-        .await,
-    )
+    let state = crate::api::state::AppState::from_context()?;
+    super::views::amendments(&state.db, &state.heads, motion_id)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// A paragraph's every version with diffs and provenance (public, like the motion).
@@ -583,15 +526,10 @@ pub async fn list_amendments(motion_id: i32) -> Result<Vec<AmendmentView>, ApiEr
 /// `NotFound` for an unknown paragraph; `Internal` when the database fails.
 #[server(prefix = "/api/fn", endpoint = "paragraph_history")]
 pub async fn paragraph_history(paragraph_id: i32) -> Result<ParagraphHistoryView, ApiError> {
-    super::error::with_status(
-        async move {
-            let state = crate::ssr::state::AppState::from_context()?;
-            crate::ssr::store::amendments::history(&state.db, paragraph_id)
-                .await
-                .map_err(|e| e.into_api("paragraph_history"))
-        }
-        .await,
-    )
+    let state = crate::api::state::AppState::from_context()?;
+    super::views::history(&state.db, &state.heads, paragraph_id)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// What the signed-in member may do on the motion now (a visitor: nothing but read).
@@ -600,45 +538,40 @@ pub async fn paragraph_history(paragraph_id: i32) -> Result<ParagraphHistoryView
 /// `NotFound` for an unknown motion; `Internal` when the database fails.
 #[server(prefix = "/api/fn", endpoint = "motion_permissions")]
 pub async fn motion_permissions(motion_id: i32) -> Result<ViewerPermissions, ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::{
-                command::PHASE_TRANSITIONS,
-                policy::{allowed_actions, can},
-            };
-            let state = crate::ssr::state::AppState::from_context()?;
-            let motion = state
-                .reads
-                .state(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("motion_permissions"))?;
-            let phase = motion.phase();
-            let viewer = crate::ssr::identity::current_viewer();
-            let Some(viewer) = viewer else {
-                return Ok(ViewerPermissions {
-                    member_id: None,
-                    phase,
-                    actions: vec![Action::ReadMotion],
-                    phase_targets: Vec::new(),
-                });
-            };
-            let actor = viewer.actor();
-            let phase_targets = if can(&actor, Action::ChangePhase, phase).is_ok() {
-                PHASE_TRANSITIONS
-                    .iter()
-                    .filter(|(from, _)| *from == phase)
-                    .map(|(_, to)| *to)
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Ok(ViewerPermissions {
-                member_id: Some(viewer.member_id),
-                phase,
-                actions: allowed_actions(&actor, phase),
-                phase_targets,
-            })
-        }
-        .await,
-    )
+    use domain::{
+        command::PHASE_TRANSITIONS,
+        policy::{allowed_actions, can},
+    };
+    let state = crate::api::state::AppState::from_context()?;
+    let motion = state
+        .heads
+        .state(&state.db, motion_id)
+        .await
+        .map_err(ApiError::from)?;
+    let phase = motion.phase();
+    let viewer = crate::api::state::current_viewer();
+    let Some(viewer) = viewer else {
+        return Ok(ViewerPermissions {
+            member_id: None,
+            phase,
+            actions: vec![Action::ReadMotion],
+            phase_targets: Vec::new(),
+        });
+    };
+    let actor = viewer.actor();
+    let phase_targets = if can(&actor, Action::ChangePhase, phase).is_ok() {
+        PHASE_TRANSITIONS
+            .iter()
+            .filter(|(from, _)| *from == phase)
+            .map(|(_, to)| *to)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ViewerPermissions {
+        member_id: Some(viewer.member_id),
+        phase,
+        actions: allowed_actions(&actor, phase),
+        phase_targets,
+    })
 }

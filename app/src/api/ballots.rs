@@ -191,10 +191,12 @@ mod server {
 
     use super::{BallotView, NamedVote, OrderedAmendment, ParagraphOrder};
     use crate::{
-        api::ApiError,
+        api::{
+            ApiError,
+            state::{AppState, require_viewer},
+        },
         ssr::{
-            identity::{Viewer, require_viewer},
-            state::AppState,
+            identity::Viewer,
             store::{StoreError, amendments::names, ballots, entities::ballot},
         },
     };
@@ -349,19 +351,14 @@ mod server {
     pub async fn edition_action(
         motion_id: i32,
         action: Action,
-        operation: &'static str,
     ) -> Result<(AppState, Viewer, i32), ApiError> {
         let state = AppState::from_context()?;
         let viewer = require_viewer()?;
         crate::api::authorize(&viewer, action)?;
         let edition = crate::ssr::store::motions::edition_of_motion(&state.db, motion_id)
             .await
-            .map_err(|e| e.into_api(operation))?;
+            .map_err(ApiError::from)?;
         Ok((state, viewer, edition))
-    }
-
-    pub fn store_error(operation: &'static str) -> impl Fn(StoreError) -> ApiError {
-        move |err| err.into_api(operation)
     }
 }
 
@@ -371,93 +368,86 @@ mod server {
 /// `NotFound` for an unknown motion.
 #[server(prefix = "/api/fn", endpoint = "voting_panel")]
 pub async fn voting_panel(motion_id: i32) -> Result<VotingView, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{
-                identity::current_viewer,
-                now_millis,
-                state::AppState,
-                store::{amendments::names, ballots, motions},
-            };
-            let state = AppState::from_context()?;
-            let fail = server::store_error("voting_panel");
-            let motion = state
-                .reads
-                .state(&state.db, motion_id)
-                .await
-                .map_err(&fail)?;
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(&fail)?;
-            let mut open = None;
-            let mut closed = Vec::new();
-            let rows = server::ballot_rows(&state.db, motion_id)
-                .await
-                .map_err(&fail)?;
-            for found in motion.ballots() {
-                let view =
-                    server::ballot_view(&state.db, found, rows.get(&found.id.get()), edition)
-                        .await
-                        .map_err(&fail)?;
-                if found.is_open() {
-                    open = Some(view);
-                } else {
-                    closed.push(view);
-                }
-            }
-            closed.reverse();
-            let mut seats = Vec::new();
-            let mut no_seat_reason = None;
-            if let (Some(ballot), Some(viewer)) = (&open, current_viewer()) {
-                let actor = viewer.actor();
-                let proxies: Vec<_> = ballots::proxies(&state.db, edition)
-                    .await
-                    .map_err(&fail)?
-                    .into_iter()
-                    .map(|(_, p)| p)
-                    .collect();
-                let members = server::seats(&actor, &proxies, now_millis());
-                if members.is_empty() {
-                    no_seat_reason = Some(
-                        if domain::policy::can(
-                            &actor,
-                            domain::policy::Action::Vote,
-                            domain::motion::Phase::Session,
-                        )
-                        .is_ok()
-                        {
-                            "refusal.proxy_given"
-                        } else {
-                            "voting.not_a_voter"
-                        }
-                        .to_owned(),
-                    );
-                }
-                let who = names(&state.db, members.iter().map(|m| m.get()))
-                    .await
-                    .map_err(&fail)?;
-                for member in members {
-                    let recorded = ballots::vote_of(&state.db, ballot.id, member.get())
-                        .await
-                        .map_err(&fail)?
-                        .and_then(|v| Some((Choice::from_code(&v.choice)?, v.cast_at)));
-                    seats.push(VoterSeat {
-                        member_id: member.get(),
-                        name: who.get(&member.get()).cloned().unwrap_or_default(),
-                        own: member == actor.id,
-                        recorded,
-                    });
-                }
-            }
-            Ok(VotingView {
-                open,
-                seats,
-                no_seat_reason,
-                closed,
-            })
+    use crate::api::state::{AppState, current_viewer};
+    use crate::ssr::{
+        now_millis,
+        store::{amendments::names, ballots, motions},
+    };
+    let state = AppState::from_context()?;
+    let fail = ApiError::from;
+    let motion = state
+        .heads
+        .state(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    let edition = motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    let mut open = None;
+    let mut closed = Vec::new();
+    let rows = server::ballot_rows(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    for found in motion.ballots() {
+        let view = server::ballot_view(&state.db, found, rows.get(&found.id.get()), edition)
+            .await
+            .map_err(&fail)?;
+        if found.is_open() {
+            open = Some(view);
+        } else {
+            closed.push(view);
         }
-        .await,
-    )
+    }
+    closed.reverse();
+    let mut seats = Vec::new();
+    let mut no_seat_reason = None;
+    if let (Some(ballot), Some(viewer)) = (&open, current_viewer()) {
+        let actor = viewer.actor();
+        let proxies: Vec<_> = ballots::proxies(&state.db, edition)
+            .await
+            .map_err(&fail)?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let members = server::seats(&actor, &proxies, now_millis());
+        if members.is_empty() {
+            no_seat_reason = Some(
+                if domain::policy::can(
+                    &actor,
+                    domain::policy::Action::Vote,
+                    domain::motion::Phase::Session,
+                )
+                .is_ok()
+                {
+                    "refusal.proxy_given"
+                } else {
+                    "voting.not_a_voter"
+                }
+                .to_owned(),
+            );
+        }
+        let who = names(&state.db, members.iter().map(|m| m.get()))
+            .await
+            .map_err(&fail)?;
+        for member in members {
+            let recorded = ballots::vote_of(&state.db, ballot.id, member.get())
+                .await
+                .map_err(&fail)?
+                .and_then(|v| Some((Choice::from_code(&v.choice)?, v.cast_at)));
+            seats.push(VoterSeat {
+                member_id: member.get(),
+                name: who.get(&member.get()).cloned().unwrap_or_default(),
+                own: member == actor.id,
+                recorded,
+            });
+        }
+    }
+    Ok(VotingView {
+        open,
+        seats,
+        no_seat_reason,
+        closed,
+    })
 }
 
 /// Casts a vote in the open ballot `ballot_id`, for oneself or (`represented`) for a member whose proxy one
@@ -474,42 +464,34 @@ pub async fn cast_vote(
     choice: String,
     key: String,
 ) -> Result<VoteReceiptView, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{
-                identity::require_viewer,
-                state::AppState,
-                votes::{VoteError, VoteRequest},
-            };
-            let state = AppState::from_context()?;
-            let viewer = require_viewer()?;
-            let choice = Choice::from_code(&choice)
-                .ok_or_else(|| ApiError::BadRequest("choix inconnu / unknown choice".to_owned()))?;
-            let request = VoteRequest {
-                ballot: ballot_id,
-                voter: viewer.member_id,
-                represented: represented.unwrap_or(viewer.member_id),
-                choice,
-                key,
-                session: viewer.session_hash.clone(),
-            };
-            match state.votes.submit(request).await {
-                Ok(receipt) => Ok(VoteReceiptView {
-                    represented: receipt.represented,
-                    choice: receipt.choice,
-                    recorded_at: receipt.recorded_at,
-                    replayed: receipt.replayed,
-                    changed: receipt.changed,
-                }),
-                Err(VoteError::Refused(refusal)) => Err(crate::api::refusal_to_api(refusal)),
-                Err(VoteError::BadKey) => Err(ApiError::BadRequest(
-                    "clé d’idempotence invalide / invalid idempotency key".to_owned(),
-                )),
-                Err(VoteError::Unavailable) => Err(ApiError::Conflict),
-            }
-        }
-        .await,
-    )
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::votes::{VoteError, VoteRequest};
+    let state = AppState::from_context()?;
+    let viewer = require_viewer()?;
+    let choice = Choice::from_code(&choice)
+        .ok_or_else(|| ApiError::BadRequest("choix inconnu / unknown choice".to_owned()))?;
+    let request = VoteRequest {
+        ballot: ballot_id,
+        voter: viewer.member_id,
+        represented: represented.unwrap_or(viewer.member_id),
+        choice,
+        key,
+        session: viewer.session_hash.clone(),
+    };
+    match state.votes.submit(request).await {
+        Ok(receipt) => Ok(VoteReceiptView {
+            represented: receipt.represented,
+            choice: receipt.choice,
+            recorded_at: receipt.recorded_at,
+            replayed: receipt.replayed,
+            changed: receipt.changed,
+        }),
+        Err(VoteError::Refused(refusal)) => Err(ApiError::from_refusal(refusal)),
+        Err(VoteError::BadKey) => Err(ApiError::BadRequest(
+            "clé d’idempotence invalide / invalid idempotency key".to_owned(),
+        )),
+        Err(VoteError::Unavailable) => Err(ApiError::Conflict),
+    }
 }
 
 /// Opens a ballot (the chair): `subject` is `amendment`, `paragraph` (with `subject_id`) or `motion`. The
@@ -531,83 +513,75 @@ pub async fn open_ballot(
     live_results: Option<String>,
     countdown: Option<u32>,
 ) -> Result<i32, ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::{
-                ballot::{Majority, Quorum},
-                command::OpeningBallot,
-                ids::{AmendmentId, ParagraphId},
-            };
+    use domain::{
+        ballot::{Majority, Quorum},
+        command::OpeningBallot,
+        ids::{AmendmentId, ParagraphId},
+    };
 
-            use crate::ssr::{
-                state::AppState,
-                store::{ballots, motions},
-            };
-            let bad = |what: &str| ApiError::BadRequest(what.to_owned());
-            let subject = match (subject.as_str(), subject_id) {
-                ("amendment", Some(id)) => BallotSubject::Amendment {
-                    amendment: AmendmentId(id),
-                },
-                ("paragraph", Some(id)) => BallotSubject::Paragraph {
-                    paragraph: ParagraphId(id),
-                },
-                ("motion", _) => BallotSubject::Motion,
-                _ => return Err(bad("objet du scrutin inconnu / unknown ballot subject")),
-            };
-            let state = AppState::from_context()?;
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("open_ballot"))?;
-            let mut rules = ballots::procedure(&state.db, edition)
-                .await
-                .map_err(|e| e.into_api("open_ballot"))?
-                .ballots;
-            if let Some(code) = majority.filter(|m| !m.is_empty()) {
-                rules.majority = Majority::from_code(&code)
-                    .ok_or_else(|| bad("majorité inconnue / unknown majority"))?;
-            }
-            if let Some(text) = quorum {
-                rules.quorum = parse_quorum(&text)
-                    .map_err(|UnreadableQuorum| {
-                        bad("quorum illisible (ex. 1/3) / unreadable quorum (e.g. 1/3)")
-                    })?
-                    .map(|(numerator, denominator)| Quorum {
-                        numerator,
-                        denominator,
-                    });
-            }
-            if let Some(flag) = allow_change {
-                rules.allow_change = flag == "on";
-            }
-            if let Some(flag) = live_results {
-                rules.live_results = flag == "on";
-            }
-            let outcome =
-                crate::api::run_command(motion_id, "open_ballot", |motion, actor, ids| {
-                    domain::command::open_ballot(
-                        motion,
-                        actor,
-                        OpeningBallot {
-                            ballot: ids.ballot,
-                            subject,
-                            title: title.clone().unwrap_or_default(),
-                            rules,
-                            countdown_seconds: countdown.filter(|s| *s > 0),
-                        },
-                    )
-                })
-                .await?;
-            outcome
-                .events
-                .iter()
-                .find_map(|(_, event)| match event {
-                    domain::event::MotionEvent::BallotOpened { ballot, .. } => Some(ballot.get()),
-                    _ => None,
-                })
-                .ok_or(ApiError::Conflict)
-        }
-        .await,
-    )
+    use crate::api::state::AppState;
+    use crate::ssr::store::{ballots, motions};
+    let bad = |what: &str| ApiError::BadRequest(what.to_owned());
+    let subject = match (subject.as_str(), subject_id) {
+        ("amendment", Some(id)) => BallotSubject::Amendment {
+            amendment: AmendmentId(id),
+        },
+        ("paragraph", Some(id)) => BallotSubject::Paragraph {
+            paragraph: ParagraphId(id),
+        },
+        ("motion", _) => BallotSubject::Motion,
+        _ => return Err(bad("objet du scrutin inconnu / unknown ballot subject")),
+    };
+    let state = AppState::from_context()?;
+    let edition = motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(ApiError::from)?;
+    let mut rules = ballots::procedure(&state.db, edition)
+        .await
+        .map_err(ApiError::from)?
+        .ballots;
+    if let Some(code) = majority.filter(|m| !m.is_empty()) {
+        rules.majority = Majority::from_code(&code)
+            .ok_or_else(|| bad("majorité inconnue / unknown majority"))?;
+    }
+    if let Some(text) = quorum {
+        rules.quorum = parse_quorum(&text)
+            .map_err(|UnreadableQuorum| {
+                bad("quorum illisible (ex. 1/3) / unreadable quorum (e.g. 1/3)")
+            })?
+            .map(|(numerator, denominator)| Quorum {
+                numerator,
+                denominator,
+            });
+    }
+    if let Some(flag) = allow_change {
+        rules.allow_change = flag == "on";
+    }
+    if let Some(flag) = live_results {
+        rules.live_results = flag == "on";
+    }
+    let outcome = crate::api::run_command(motion_id, "open_ballot", |motion, actor, ids| {
+        domain::command::open_ballot(
+            motion,
+            actor,
+            OpeningBallot {
+                ballot: ids.ballot,
+                subject,
+                title: title.clone().unwrap_or_default(),
+                rules,
+                countdown_seconds: countdown.filter(|s| *s > 0),
+            },
+        )
+    })
+    .await?;
+    outcome
+        .events
+        .iter()
+        .find_map(|(_, event)| match event {
+            domain::event::MotionEvent::BallotOpened { ballot, .. } => Some(ballot.get()),
+            _ => None,
+        })
+        .ok_or(ApiError::Conflict)
 }
 
 /// A quorum that is neither empty nor `N/D`.
@@ -642,27 +616,22 @@ pub async fn record_hall_count(
     contre: u32,
     abstention: u32,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            let tally = Tally {
-                pour,
-                contre,
-                abstention,
-            };
-            crate::api::run_command(motion_id, "record_hall_count", |motion, actor, _| {
-                domain::command::record_hall_count(
-                    motion,
-                    actor,
-                    domain::ids::BallotId(ballot_id),
-                    label.as_deref().unwrap_or_default(),
-                    tally,
-                )
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    let tally = Tally {
+        pour,
+        contre,
+        abstention,
+    };
+    crate::api::run_command(motion_id, "record_hall_count", |motion, actor, _| {
+        domain::command::record_hall_count(
+            motion,
+            actor,
+            domain::ids::BallotId(ballot_id),
+            label.as_deref().unwrap_or_default(),
+            tally,
+        )
+    })
+    .await
+    .map(drop)
 }
 
 /// Closes the open ballot (the chair): the votes are counted under a lock, the domain decides, and what the
@@ -677,46 +646,41 @@ pub async fn close_ballot(
     ballot_id: i32,
     roll_call: Option<u32>,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{
-                identity::require_viewer,
-                now_millis,
-                state::AppState,
-                store::{ballots, commands, motions},
-            };
-            let state = AppState::from_context()?;
-            let viewer = require_viewer()?;
-            let actor = viewer.actor();
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("close_ballot"))?;
-            let ballot = domain::ids::BallotId(ballot_id);
-            commands::execute_prepared(
-                &state.db,
-                &state.live,
-                motion_id,
-                Some(viewer.member_id),
-                now_millis(),
-                |txn, _| {
-                    Box::pin(ballots::closing_count(
-                        txn,
-                        ballot_id,
-                        edition,
-                        roll_call.filter(|n| *n > 0),
-                    ))
-                },
-                |motion, ids, mut count| {
-                    count.new_paragraph = Some(ids.paragraph);
-                    domain::command::close_ballot(motion, &actor, ballot, count)
-                },
-            )
-            .await
-            .map(drop)
-            .map_err(|err| err.into_api("close_ballot"))
-        }
-        .await,
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::{
+        now_millis,
+        store::{ballots, commands, motions},
+    };
+    let state = AppState::from_context()?;
+    let viewer = require_viewer()?;
+    let actor = viewer.actor();
+    let edition = motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(ApiError::from)?;
+    let ballot = domain::ids::BallotId(ballot_id);
+    commands::execute_prepared(
+        &state.db,
+        &state.heads,
+        &state.live,
+        motion_id,
+        Some(viewer.member_id),
+        now_millis(),
+        |txn, _| {
+            Box::pin(ballots::closing_count(
+                txn,
+                ballot_id,
+                edition,
+                roll_call.filter(|n| *n > 0),
+            ))
+        },
+        |motion, ids, mut count| {
+            count.new_paragraph = Some(ids.paragraph);
+            domain::command::close_ballot(motion, &actor, ballot, count)
+        },
     )
+    .await
+    .map(drop)
+    .map_err(ApiError::from)
 }
 
 /// Sets the voting order of a paragraph's amendments (the chair): `order` lists amendment ids separated by
@@ -732,33 +696,28 @@ pub async fn set_vote_order(
     order: String,
     reason: String,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            let ids: Result<Vec<domain::ids::AmendmentId>, _> = order
-                .split([',', ' '])
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| s.trim().parse::<i32>().map(domain::ids::AmendmentId))
-                .collect();
-            let ids = ids.map_err(|_| {
-                ApiError::BadRequest(
-                    "ordre illisible : des numéros d’amendements séparés par des virgules / unreadable order: amendment ids separated by commas"
-                        .to_owned(),
-                )
-            })?;
-            crate::api::run_command(motion_id, "set_vote_order", |motion, actor, _| {
-                domain::command::set_vote_order(
-                    motion,
-                    actor,
-                    domain::ids::ParagraphId(paragraph_id),
-                    &ids,
-                    &reason,
-                )
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    let ids: Result<Vec<domain::ids::AmendmentId>, _> = order
+        .split([',', ' '])
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse::<i32>().map(domain::ids::AmendmentId))
+        .collect();
+    let ids = ids.map_err(|_| {
+        ApiError::BadRequest(
+            "ordre illisible : des numéros d’amendements séparés par des virgules / unreadable order: amendment ids separated by commas"
+                .to_owned(),
+        )
+    })?;
+    crate::api::run_command(motion_id, "set_vote_order", |motion, actor, _| {
+        domain::command::set_vote_order(
+            motion,
+            actor,
+            domain::ids::ParagraphId(paragraph_id),
+            &ids,
+            &reason,
+        )
+    })
+    .await
+    .map(drop)
 }
 
 /// A ballot's results page: the result with its figures and, once closed, the named votes (who cast which vote
@@ -768,43 +727,39 @@ pub async fn set_vote_order(
 /// `NotFound` for an unknown motion or ballot.
 #[server(prefix = "/api/fn", endpoint = "ballot_result")]
 pub async fn ballot_result(motion_id: i32, ballot_id: i32) -> Result<BallotResultView, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{state::AppState, store::motions};
-            let state = AppState::from_context()?;
-            let fail = server::store_error("ballot_result");
-            let motion = state
-                .reads
-                .state(&state.db, motion_id)
-                .await
-                .map_err(&fail)?;
-            let found = motion
-                .ballot(domain::ids::BallotId(ballot_id))
-                .ok_or(ApiError::NotFound)?;
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(&fail)?;
-            let rows = server::ballot_rows(&state.db, motion_id)
-                .await
-                .map_err(&fail)?;
-            let ballot = server::ballot_view(&state.db, found, rows.get(&ballot_id), edition)
-                .await
-                .map_err(&fail)?;
-            let votes = if found.is_open() {
-                Vec::new()
-            } else {
-                server::named_votes(&state.db, ballot_id)
-                    .await
-                    .map_err(&fail)?
-            };
-            Ok(BallotResultView {
-                motion_title: motion.title().to_owned(),
-                ballot,
-                votes,
-            })
-        }
-        .await,
-    )
+    use crate::api::state::AppState;
+    use crate::ssr::store::motions;
+    let state = AppState::from_context()?;
+    let fail = ApiError::from;
+    let motion = state
+        .heads
+        .state(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    let found = motion
+        .ballot(domain::ids::BallotId(ballot_id))
+        .ok_or(ApiError::NotFound)?;
+    let edition = motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    let rows = server::ballot_rows(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    let ballot = server::ballot_view(&state.db, found, rows.get(&ballot_id), edition)
+        .await
+        .map_err(&fail)?;
+    let votes = if found.is_open() {
+        Vec::new()
+    } else {
+        server::named_votes(&state.db, ballot_id)
+            .await
+            .map_err(&fail)?
+    };
+    Ok(BallotResultView {
+        motion_title: motion.title().to_owned(),
+        ballot,
+        votes,
+    })
 }
 
 /// The chair's console: rules of procedure, voting order per paragraph, proxies, delegates (chair and
@@ -814,77 +769,69 @@ pub async fn ballot_result(motion_id: i32, ballot_id: i32) -> Result<BallotResul
 /// `Unauthenticated`; `Forbidden` for other roles; `NotFound` for an unknown motion.
 #[server(prefix = "/api/fn", endpoint = "chair_console")]
 pub async fn chair_console(motion_id: i32) -> Result<ChairView, ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::member::Role;
+    use domain::member::Role;
 
-            use crate::ssr::{
-                identity::require_viewer,
-                state::AppState,
-                store::{amendments::names, ballots, motions},
-            };
-            let state = AppState::from_context()?;
-            let viewer = require_viewer()?;
-            let actor = viewer.actor();
-            if !matches!(actor.role, Role::Chair | Role::Organizer)
-                || actor.status != domain::member::MemberStatus::Verified
-            {
-                return Err(ApiError::Forbidden);
-            }
-            let fail = server::store_error("chair_console");
-            let motion = state
-                .reads
-                .state(&state.db, motion_id)
-                .await
-                .map_err(&fail)?;
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(&fail)?;
-            let procedure = ballots::procedure(&state.db, edition)
-                .await
-                .map_err(&fail)?;
-            let orders = server::orders(&state.db, &motion).await.map_err(&fail)?;
-            let paragraphs = motion
-                .paragraphs()
-                .filter(|p| !p.is_deleted())
-                .enumerate()
-                .map(|(i, p)| (p.id.get(), i + 1))
-                .collect();
-            let proxies = ballots::proxies(&state.db, edition).await.map_err(&fail)?;
-            let who = names(
-                &state.db,
-                proxies
-                    .iter()
-                    .flat_map(|(_, p)| [p.holder.get(), p.represented.get()]),
-            )
-            .await
-            .map_err(&fail)?;
-            let now = crate::ssr::now_millis();
-            let proxies = proxies
-                .into_iter()
-                .filter(|(_, p)| p.ends > now)
-                .map(|(id, p)| ProxyView {
-                    id,
-                    holder_name: who.get(&p.holder.get()).cloned().unwrap_or_default(),
-                    represented_name: who.get(&p.represented.get()).cloned().unwrap_or_default(),
-                    starts_at: p.starts,
-                    ends_at: p.ends,
-                })
-                .collect();
-            let delegates = motions::verified_delegates(&state.db, edition)
-                .await
-                .map_err(&fail)?;
-            Ok(ChairView {
-                motion_title: motion.title().to_owned(),
-                procedure,
-                orders,
-                paragraphs,
-                proxies,
-                delegates,
-            })
-        }
-        .await,
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::store::{amendments::names, ballots, motions};
+    let state = AppState::from_context()?;
+    let viewer = require_viewer()?;
+    let actor = viewer.actor();
+    if !matches!(actor.role, Role::Chair | Role::Organizer)
+        || actor.status != domain::member::MemberStatus::Verified
+    {
+        return Err(ApiError::Forbidden);
+    }
+    let fail = ApiError::from;
+    let motion = state
+        .heads
+        .state(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    let edition = motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    let procedure = ballots::procedure(&state.db, edition)
+        .await
+        .map_err(&fail)?;
+    let orders = server::orders(&state.db, &motion).await.map_err(&fail)?;
+    let paragraphs = motion
+        .paragraphs()
+        .filter(|p| !p.is_deleted())
+        .enumerate()
+        .map(|(i, p)| (p.id.get(), i + 1))
+        .collect();
+    let proxies = ballots::proxies(&state.db, edition).await.map_err(&fail)?;
+    let who = names(
+        &state.db,
+        proxies
+            .iter()
+            .flat_map(|(_, p)| [p.holder.get(), p.represented.get()]),
     )
+    .await
+    .map_err(&fail)?;
+    let now = crate::ssr::now_millis();
+    let proxies = proxies
+        .into_iter()
+        .filter(|(_, p)| p.ends > now)
+        .map(|(id, p)| ProxyView {
+            id,
+            holder_name: who.get(&p.holder.get()).cloned().unwrap_or_default(),
+            represented_name: who.get(&p.represented.get()).cloned().unwrap_or_default(),
+            starts_at: p.starts,
+            ends_at: p.ends,
+        })
+        .collect();
+    let delegates = motions::verified_delegates(&state.db, edition)
+        .await
+        .map_err(&fail)?;
+    Ok(ChairView {
+        motion_title: motion.title().to_owned(),
+        procedure,
+        orders,
+        paragraphs,
+        proxies,
+        delegates,
+    })
 }
 
 /// Saves the edition's rules of procedure (organizers), for the motion's edition.
@@ -901,45 +848,34 @@ pub async fn set_procedure(
     live_results: Option<String>,
     proxy_limit: u32,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::ballot::{Majority, Procedure, Quorum};
+    use domain::ballot::{Majority, Procedure, Quorum};
 
-            use crate::ssr::store::ballots;
-            let (state, _, edition) = server::edition_action(
-                motion_id,
-                domain::policy::Action::ManageProxies,
-                "set_procedure",
+    use crate::ssr::store::ballots;
+    let (state, _, edition) =
+        server::edition_action(motion_id, domain::policy::Action::ManageProxies).await?;
+    let majority = Majority::from_code(&majority)
+        .ok_or_else(|| ApiError::BadRequest("majorité inconnue / unknown majority".to_owned()))?;
+    let quorum =
+        parse_quorum(quorum.as_deref().unwrap_or_default()).map_err(|UnreadableQuorum| {
+            ApiError::BadRequest(
+                "quorum illisible (ex. 1/3) / unreadable quorum (e.g. 1/3)".to_owned(),
             )
-            .await?;
-            let majority = Majority::from_code(&majority).ok_or_else(|| {
-                ApiError::BadRequest("majorité inconnue / unknown majority".to_owned())
-            })?;
-            let quorum = parse_quorum(quorum.as_deref().unwrap_or_default()).map_err(
-                |UnreadableQuorum| {
-                    ApiError::BadRequest(
-                        "quorum illisible (ex. 1/3) / unreadable quorum (e.g. 1/3)".to_owned(),
-                    )
-                },
-            )?;
-            let procedure = Procedure {
-                ballots: BallotRules {
-                    majority,
-                    quorum: quorum.map(|(numerator, denominator)| Quorum {
-                        numerator,
-                        denominator,
-                    }),
-                    allow_change: allow_change.as_deref() == Some("on"),
-                    live_results: live_results.as_deref() == Some("on"),
-                },
-                proxy_limit,
-            };
-            ballots::set_procedure(&state.db, edition, &procedure)
-                .await
-                .map_err(|e| e.into_api("set_procedure"))
-        }
-        .await,
-    )
+        })?;
+    let procedure = Procedure {
+        ballots: BallotRules {
+            majority,
+            quorum: quorum.map(|(numerator, denominator)| Quorum {
+                numerator,
+                denominator,
+            }),
+            allow_change: allow_change.as_deref() == Some("on"),
+            live_results: live_results.as_deref() == Some("on"),
+        },
+        proxy_limit,
+    };
+    ballots::set_procedure(&state.db, edition, &procedure)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// Records a proxy (organizers): `holder` votes for `represented` from `starts` to `ends` (local date-times
@@ -956,48 +892,37 @@ pub async fn add_proxy(
     starts: Option<String>,
     ends: Option<String>,
 ) -> Result<i32, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{now_millis, store::ballots};
-            let (state, viewer, edition) = server::edition_action(
-                motion_id,
-                domain::policy::Action::ManageProxies,
-                "add_proxy",
-            )
-            .await?;
-            let now = now_millis();
-            let read = |text: Option<String>, default: i64| -> Result<i64, ApiError> {
-                match text.filter(|t| !t.trim().is_empty()) {
-                    None => Ok(default),
-                    Some(text) => {
-                        domain::calendar::millis_from_paris_local(&text).ok_or_else(|| {
-                            ApiError::BadRequest(
-                            "date illisible (AAAA-MM-JJTHH:MM) / unreadable date (YYYY-MM-DDTHH:MM)"
-                                .to_owned(),
-                        )
-                        })
-                    }
-                }
-            };
-            let starts = read(starts, now)?;
-            let ends = read(ends, starts + 24 * 3600 * 1000)?;
-            ballots::add_proxy(
-                &state.db,
-                edition,
-                domain::ballot::Proxy {
-                    holder: domain::ids::MemberId(holder),
-                    represented: domain::ids::MemberId(represented),
-                    starts,
-                    ends,
-                },
-                viewer.member_id,
-                now,
-            )
-            .await
-            .map_err(|e| e.into_api("add_proxy"))
+    use crate::ssr::{now_millis, store::ballots};
+    let (state, viewer, edition) =
+        server::edition_action(motion_id, domain::policy::Action::ManageProxies).await?;
+    let now = now_millis();
+    let read = |text: Option<String>, default: i64| -> Result<i64, ApiError> {
+        match text.filter(|t| !t.trim().is_empty()) {
+            None => Ok(default),
+            Some(text) => domain::calendar::millis_from_paris_local(&text).ok_or_else(|| {
+                ApiError::BadRequest(
+                    "date illisible (AAAA-MM-JJTHH:MM) / unreadable date (YYYY-MM-DDTHH:MM)"
+                        .to_owned(),
+                )
+            }),
         }
-        .await,
+    };
+    let starts = read(starts, now)?;
+    let ends = read(ends, starts + 24 * 3600 * 1000)?;
+    ballots::add_proxy(
+        &state.db,
+        edition,
+        domain::ballot::Proxy {
+            holder: domain::ids::MemberId(holder),
+            represented: domain::ids::MemberId(represented),
+            starts,
+            ends,
+        },
+        viewer.member_id,
+        now,
     )
+    .await
+    .map_err(ApiError::from)
 }
 
 /// Revokes a proxy (organizers).
@@ -1006,19 +931,10 @@ pub async fn add_proxy(
 /// `Unauthenticated`; `Forbidden`; `NotFound`.
 #[server(prefix = "/api/fn", endpoint = "revoke_proxy")]
 pub async fn revoke_proxy(motion_id: i32, proxy_id: i32) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{now_millis, store::ballots};
-            let (state, _, edition) = server::edition_action(
-                motion_id,
-                domain::policy::Action::ManageProxies,
-                "revoke_proxy",
-            )
-            .await?;
-            ballots::revoke_proxy(&state.db, edition, proxy_id, now_millis())
-                .await
-                .map_err(|e| e.into_api("revoke_proxy"))
-        }
-        .await,
-    )
+    use crate::ssr::{now_millis, store::ballots};
+    let (state, _, edition) =
+        server::edition_action(motion_id, domain::policy::Action::ManageProxies).await?;
+    ballots::revoke_proxy(&state.db, edition, proxy_id, now_millis())
+        .await
+        .map_err(ApiError::from)
 }

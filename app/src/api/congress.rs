@@ -35,18 +35,13 @@ pub struct DelegateOption {
 /// `Unauthenticated`; `Forbidden` for anyone but a verified organizer.
 #[server(prefix = "/api/fn", endpoint = "congress_console")]
 pub async fn congress_console() -> Result<ConsoleView, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{identity::require_viewer, state::AppState, store::motions};
-            let state = AppState::from_context()?;
-            super::authorize(&require_viewer()?, domain::policy::Action::ManageCongress)?;
-            let editions = motions::list_editions(&state.db)
-                .await
-                .map_err(|e| e.into_api("congress_console"))?;
-            Ok(ConsoleView { editions })
-        }
-        .await,
-    )
+    use crate::api::state::{AppState, require_viewer};
+    let state = AppState::from_context()?;
+    super::authorize(&require_viewer()?, domain::policy::Action::ManageCongress)?;
+    let editions = super::views::editions(&state.db)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(ConsoleView { editions })
 }
 
 /// Creates an edition; its creator becomes its organizer. The edition that starts last is the current one.
@@ -61,22 +56,16 @@ pub async fn create_edition(
     starts_on: String,
     ends_on: String,
 ) -> Result<i32, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{
-                identity::require_viewer, now_millis, state::AppState, store::motions,
-            };
-            let state = AppState::from_context()?;
-            let viewer = require_viewer()?;
-            let actor = viewer.actor();
-            let new = domain::congress::new_edition(&actor, &title, &place, &starts_on, &ends_on)
-                .map_err(super::refusal_to_api)?;
-            motions::create_edition(&state.db, &new, viewer.member_id, now_millis())
-                .await
-                .map_err(|e| e.into_api("create_edition"))
-        }
-        .await,
-    )
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::{now_millis, store::motions};
+    let state = AppState::from_context()?;
+    let viewer = require_viewer()?;
+    let actor = viewer.actor();
+    let new = domain::congress::new_edition(&actor, &title, &place, &starts_on, &ends_on)
+        .map_err(ApiError::from_refusal)?;
+    motions::create_edition(&state.db, &new, viewer.member_id, now_millis())
+        .await
+        .map_err(ApiError::from)
 }
 
 /// Creates a motion in an edition, in the draft phase, from a title, a preamble, its line width, the
@@ -94,45 +83,40 @@ pub async fn create_motion(
     min_cosigners: u32,
     draft: Option<String>,
 ) -> Result<i32, ApiError> {
-    super::error::with_status(
-        async move {
-            use sea_orm::EntityTrait;
+    use sea_orm::EntityTrait;
 
-            use crate::ssr::{
-                identity::require_viewer,
-                now_millis,
-                state::AppState,
-                store::{commands, entities::edition},
-            };
-            let state = AppState::from_context()?;
-            let actor = require_viewer()?.actor();
-            let created = domain::congress::new_motion(
-                &actor,
-                &title,
-                preamble.as_deref().unwrap_or_default(),
-                line_width,
-                min_cosigners,
-            )
-            .map_err(super::refusal_to_api)?;
-            edition::Entity::find_by_id(edition_id)
-                .one(&state.db)
-                .await
-                .map_err(|e| crate::ssr::store::StoreError::from(e).into_api("create_motion"))?
-                .ok_or(ApiError::NotFound)?;
-            let (id, _) = commands::create_motion(
-                &state.db,
-                edition_id,
-                &actor,
-                now_millis(),
-                created,
-                draft.as_deref().unwrap_or_default(),
-            )
-            .await
-            .map_err(|e| e.into_api("create_motion"))?;
-            Ok(id)
-        }
-        .await,
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::{
+        now_millis,
+        store::{commands, entities::edition},
+    };
+    let state = AppState::from_context()?;
+    let actor = require_viewer()?.actor();
+    let created = domain::congress::new_motion(
+        &actor,
+        &title,
+        preamble.as_deref().unwrap_or_default(),
+        line_width,
+        min_cosigners,
     )
+    .map_err(ApiError::from_refusal)?;
+    edition::Entity::find_by_id(edition_id)
+        .one(&state.db)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or(ApiError::NotFound)?;
+    let (id, _) = commands::create_motion(
+        &state.db,
+        &state.heads,
+        edition_id,
+        &actor,
+        now_millis(),
+        created,
+        draft.as_deref().unwrap_or_default(),
+    )
+    .await
+    .map_err(ApiError::from)?;
+    Ok(id)
 }
 
 /// Imports a draft (Markdown or plain text) at the end of a motion still in the draft phase. Answers how
@@ -142,22 +126,17 @@ pub async fn create_motion(
 /// `Unauthenticated`; `Forbidden`; `Refused` (phase, the draft's first problem with its line).
 #[server(prefix = "/api/fn", endpoint = "import_draft")]
 pub async fn import_draft(motion_id: i32, draft: String) -> Result<usize, ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::event::MotionEvent;
-            let outcome =
-                super::amendments::run_command(motion_id, "import_draft", |motion, actor, ids| {
-                    domain::command::import_draft(motion, actor, &draft, ids.section, ids.paragraph)
-                })
-                .await?;
-            Ok(outcome
-                .events
-                .iter()
-                .filter(|(_, e)| matches!(e, MotionEvent::ParagraphAdded { .. }))
-                .count())
-        }
-        .await,
-    )
+    use domain::event::MotionEvent;
+    let outcome =
+        super::amendments::run_command(motion_id, "import_draft", |motion, actor, ids| {
+            domain::command::import_draft(motion, actor, &draft, ids.section, ids.paragraph)
+        })
+        .await?;
+    Ok(outcome
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, MotionEvent::ParagraphAdded { .. }))
+        .count())
 }
 
 /// Edits a paragraph of the draft (organizers, draft phase); `seen_version` is the version edited.
@@ -171,23 +150,18 @@ pub async fn edit_draft_paragraph(
     seen_version: u32,
     text: String,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::ids::{ParagraphId, VersionNumber};
-            super::amendments::run_command(motion_id, "edit_draft_paragraph", |motion, actor, _| {
-                domain::command::edit_draft_paragraph(
-                    motion,
-                    actor,
-                    ParagraphId(paragraph_id),
-                    VersionNumber(seen_version),
-                    &text,
-                )
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    use domain::ids::{ParagraphId, VersionNumber};
+    super::amendments::run_command(motion_id, "edit_draft_paragraph", |motion, actor, _| {
+        domain::command::edit_draft_paragraph(
+            motion,
+            actor,
+            ParagraphId(paragraph_id),
+            VersionNumber(seen_version),
+            &text,
+        )
+    })
+    .await
+    .map(drop)
 }
 
 /// Edits one's own amendment while it is only filed: its new text (for a replacement or an insertion; a
@@ -204,49 +178,42 @@ pub async fn edit_amendment(
     text: Option<String>,
     rationale: Option<String>,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::{
-                amendment::{AmendmentDraft, AmendmentTarget},
-                ids::{AmendmentId, VersionNumber},
-                refusal::Refusal,
-            };
-            let id = AmendmentId(amendment_id);
-            super::amendments::run_command(motion_id, "edit_amendment", |motion, actor, _| {
-                let existing = motion
-                    .amendment(id)
-                    .ok_or(Refusal::AmendmentNotFound { amendment: id })?;
-                let new_text = text.clone().unwrap_or_default();
-                let target = match &existing.target {
-                    AmendmentTarget::Replace {
-                        paragraph,
-                        base_version: old,
-                        ..
-                    } => AmendmentTarget::Replace {
-                        paragraph: *paragraph,
-                        base_version: base_version.map_or(*old, VersionNumber),
-                        text: new_text,
-                    },
-                    AmendmentTarget::Delete { .. } => existing.target.clone(),
-                    AmendmentTarget::InsertAfter { section, after, .. } => {
-                        AmendmentTarget::InsertAfter {
-                            section: *section,
-                            after: *after,
-                            text: new_text,
-                        }
-                    }
-                };
-                let draft = AmendmentDraft {
-                    target,
-                    rationale: rationale.clone().unwrap_or_default(),
-                };
-                domain::command::edit_amendment(motion, actor, id, draft)
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    use domain::{
+        amendment::{AmendmentDraft, AmendmentTarget},
+        ids::{AmendmentId, VersionNumber},
+        refusal::Refusal,
+    };
+    let id = AmendmentId(amendment_id);
+    super::amendments::run_command(motion_id, "edit_amendment", |motion, actor, _| {
+        let existing = motion
+            .amendment(id)
+            .ok_or(Refusal::AmendmentNotFound { amendment: id })?;
+        let new_text = text.clone().unwrap_or_default();
+        let target = match &existing.target {
+            AmendmentTarget::Replace {
+                paragraph,
+                base_version: old,
+                ..
+            } => AmendmentTarget::Replace {
+                paragraph: *paragraph,
+                base_version: base_version.map_or(*old, VersionNumber),
+                text: new_text,
+            },
+            AmendmentTarget::Delete { .. } => existing.target.clone(),
+            AmendmentTarget::InsertAfter { section, after, .. } => AmendmentTarget::InsertAfter {
+                section: *section,
+                after: *after,
+                text: new_text,
+            },
+        };
+        let draft = AmendmentDraft {
+            target,
+            rationale: rationale.clone().unwrap_or_default(),
+        };
+        domain::command::edit_amendment(motion, actor, id, draft)
+    })
+    .await
+    .map(drop)
 }
 
 /// Invites a verified delegate of the motion's edition to co-sign one's own filed amendment.
@@ -260,34 +227,30 @@ pub async fn invite_co_signer(
     amendment_id: i32,
     member_id: i32,
 ) -> Result<(), ApiError> {
-    super::error::with_status(
-        async move {
-            use domain::ids::{AmendmentId, MemberId};
+    use domain::ids::{AmendmentId, MemberId};
 
-            use crate::ssr::{state::AppState, store::motions};
-            let state = AppState::from_context()?;
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("invite_co_signer"))?;
-            let delegates = motions::verified_delegates(&state.db, edition)
-                .await
-                .map_err(|e| e.into_api("invite_co_signer"))?;
-            if !delegates.iter().any(|(id, _)| *id == member_id) {
-                return Err(ApiError::BadRequest("member_id".to_owned()));
-            }
-            super::amendments::run_command(motion_id, "invite_co_signer", |motion, actor, _| {
-                domain::command::invite_co_signers(
-                    motion,
-                    actor,
-                    AmendmentId(amendment_id),
-                    &[MemberId(member_id)],
-                )
-            })
-            .await
-            .map(drop)
-        }
-        .await,
-    )
+    use crate::api::state::AppState;
+    use crate::ssr::store::motions;
+    let state = AppState::from_context()?;
+    let edition = motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(ApiError::from)?;
+    let delegates = motions::verified_delegates(&state.db, edition)
+        .await
+        .map_err(ApiError::from)?;
+    if !delegates.iter().any(|(id, _)| *id == member_id) {
+        return Err(ApiError::BadRequest("member_id".to_owned()));
+    }
+    super::amendments::run_command(motion_id, "invite_co_signer", |motion, actor, _| {
+        domain::command::invite_co_signers(
+            motion,
+            actor,
+            AmendmentId(amendment_id),
+            &[MemberId(member_id)],
+        )
+    })
+    .await
+    .map(drop)
 }
 
 /// The verified delegates of the motion's edition, by name, for invitations (signed-in members only).
@@ -296,21 +259,17 @@ pub async fn invite_co_signer(
 /// `Unauthenticated`; `NotFound` for an unknown motion.
 #[server(prefix = "/api/fn", endpoint = "list_delegates")]
 pub async fn list_delegates(motion_id: i32) -> Result<Vec<DelegateOption>, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{identity::require_viewer, state::AppState, store::motions};
-            let state = AppState::from_context()?;
-            require_viewer()?;
-            let edition = motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("list_delegates"))?;
-            Ok(motions::verified_delegates(&state.db, edition)
-                .await
-                .map_err(|e| e.into_api("list_delegates"))?
-                .into_iter()
-                .map(|(member_id, label)| DelegateOption { member_id, label })
-                .collect())
-        }
-        .await,
-    )
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::store::motions;
+    let state = AppState::from_context()?;
+    require_viewer()?;
+    let edition = motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(motions::verified_delegates(&state.db, edition)
+        .await
+        .map_err(ApiError::from)?
+        .into_iter()
+        .map(|(member_id, label)| DelegateOption { member_id, label })
+        .collect())
 }

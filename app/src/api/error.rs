@@ -86,13 +86,62 @@ impl ApiError {
 }
 
 #[cfg(feature = "ssr")]
-impl ApiError {
-    /// An internal failure that is not the database's (hashing, a missing part): logged once here with a
-    /// reference the user can quote.
-    pub fn internal(what: &'static str) -> Self {
-        let reference = crate::ssr::store::error_reference();
-        tracing::error!(%reference, what, "internal error");
-        ApiError::Internal { reference }
+mod from_adapters {
+    //! Where server-side failures become the wire's error: each internal cause is logged here, once, inside the
+    //! request's span (method, path, request id), with the reference the person is shown.
+
+    use domain::refusal::Refusal;
+
+    use super::ApiError;
+    use crate::ssr::store::{CommandError, StoreError, error_reference};
+
+    impl ApiError {
+        /// An internal failure that is not the database's (hashing, a missing part).
+        pub fn internal(what: &'static str) -> Self {
+            let reference = error_reference();
+            tracing::error!(%reference, what, "internal error");
+            ApiError::Internal { reference }
+        }
+
+        /// A domain refusal as the wire says it: `Forbidden` for role and status refusals (the page hides
+        /// what the member cannot do; there is nothing to explain), `Unauthenticated` for an ended session,
+        /// `Refused` with the reason for the others.
+        pub fn from_refusal(refusal: Refusal) -> Self {
+            match refusal {
+                Refusal::RoleCannot { .. } | Refusal::NotVerified { .. } => ApiError::Forbidden,
+                Refusal::SessionEnded => ApiError::Unauthenticated,
+                other => ApiError::Refused(other),
+            }
+        }
+    }
+
+    impl From<StoreError> for ApiError {
+        fn from(err: StoreError) -> Self {
+            match err {
+                StoreError::NotFound => ApiError::NotFound,
+                StoreError::Conflict(_) => ApiError::Conflict,
+                StoreError::Db(err) => {
+                    let reference = error_reference();
+                    tracing::error!(error = %err, %reference, "database error");
+                    ApiError::Internal { reference }
+                }
+            }
+        }
+    }
+
+    impl From<sea_orm::DbErr> for ApiError {
+        fn from(err: sea_orm::DbErr) -> Self {
+            StoreError::from(err).into()
+        }
+    }
+
+    impl From<CommandError> for ApiError {
+        fn from(err: CommandError) -> Self {
+            match err {
+                CommandError::Refused(refusal) => ApiError::from_refusal(refusal),
+                CommandError::Store(err) => err.into(),
+            }
+        }
     }
 }
 
@@ -114,21 +163,6 @@ impl FromServerFnError for ApiError {
             other => ApiError::Unreachable(other.to_string()),
         }
     }
-}
-
-/// Sets the HTTP status of a server function's response from its error, so clients and logs see 401, 403,
-/// 404, 422… rather than a blanket 500. Wrap every server function body in it.
-pub fn with_status<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
-    #[cfg(feature = "ssr")]
-    if let Err(error) = &result
-        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-    {
-        response.set_status(
-            axum::http::StatusCode::from_u16(error.status())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
-    result
 }
 
 #[cfg(test)]

@@ -10,15 +10,10 @@ use super::{ApiError, EditionSummary, MotionView, SiteInfo};
 /// `Internal` when the database fails.
 #[server(prefix = "/api/fn", endpoint = "get_site_info")]
 pub async fn get_site_info() -> Result<SiteInfo, ApiError> {
-    super::error::with_status(
-        async move {
-            let state = crate::ssr::state::AppState::from_context()?;
-            crate::ssr::store::motions::site_info(&state.db)
-                .await
-                .map_err(|e| e.into_api("site_info"))
-        }
-        .await,
-    )
+    let state = crate::api::state::AppState::from_context()?;
+    super::views::site_info(&state.db)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// Every edition, newest first, with its motions.
@@ -27,15 +22,10 @@ pub async fn get_site_info() -> Result<SiteInfo, ApiError> {
 /// `Internal` when the database fails.
 #[server(prefix = "/api/fn", endpoint = "list_editions")]
 pub async fn list_editions() -> Result<Vec<EditionSummary>, ApiError> {
-    super::error::with_status(
-        async move {
-            let state = crate::ssr::state::AppState::from_context()?;
-            crate::ssr::store::motions::list_editions(&state.db)
-                .await
-                .map_err(|e| e.into_api("list_editions"))
-        }
-        .await,
-    )
+    let state = crate::api::state::AppState::from_context()?;
+    super::views::editions(&state.db)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// One motion with its paragraphs at their current version, numbered.
@@ -44,18 +34,13 @@ pub async fn list_editions() -> Result<Vec<EditionSummary>, ApiError> {
 /// `NotFound` when no such motion exists; `Internal` when the database fails.
 #[server(prefix = "/api/fn", endpoint = "get_motion")]
 pub async fn get_motion(id: i32) -> Result<MotionView, ApiError> {
-    super::error::with_status(
-        async move {
-            let state = crate::ssr::state::AppState::from_context()?;
-            state
-                .reads
-                .motion_view(&state.db, id)
-                .await
-                .map(|view| MotionView::clone(&view))
-                .map_err(|e| e.into_api("get_motion"))
-        }
-        .await,
-    )
+    let state = crate::api::state::AppState::from_context()?;
+    state
+        .views
+        .motion(&state.db, id)
+        .await
+        .map(|view| MotionView::clone(&view))
+        .map_err(ApiError::from)
 }
 
 /// What the hall's projector shows: the motion as adopted so far, the item under debate, and what changed in
@@ -78,36 +63,32 @@ pub async fn projection_view(
     motion_id: i32,
     key: Option<String>,
 ) -> Result<ProjectorScreen, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{identity::current_viewer, state::AppState, store::projection};
-            let state = AppState::from_context()?;
-            let allowed = match key.as_deref().filter(|k| !k.is_empty()) {
-                Some(key) => projection::key_opens(&state.db, motion_id, key)
-                    .await
-                    .map_err(|e| e.into_api("projection_view"))?,
-                None => current_viewer().is_some(),
-            };
-            if !allowed {
-                return Err(ApiError::Unauthenticated);
-            }
-            let motion = state
-                .reads
-                .motion_view(&state.db, motion_id)
-                .await
-                .map(|view| MotionView::clone(&view))
-                .map_err(|e| e.into_api("projection_view"))?;
-            let mut changes: Vec<(i32, Vec<domain::diff::Change>)> =
-                projection::changes_since_session(&state.db, motion_id)
-                    .await
-                    .map_err(|e| e.into_api("projection_view"))?
-                    .into_iter()
-                    .collect();
-            changes.sort_by_key(|(id, _)| *id);
-            Ok(ProjectorScreen { motion, changes })
-        }
-        .await,
-    )
+    use crate::api::state::{AppState, current_viewer};
+    use crate::ssr::store::projection;
+    let state = AppState::from_context()?;
+    let allowed = match key.as_deref().filter(|k| !k.is_empty()) {
+        Some(key) => projection::key_opens(&state.db, motion_id, key)
+            .await
+            .map_err(ApiError::from)?,
+        None => current_viewer().is_some(),
+    };
+    if !allowed {
+        return Err(ApiError::Unauthenticated);
+    }
+    let motion = state
+        .views
+        .motion(&state.db, motion_id)
+        .await
+        .map(|view| MotionView::clone(&view))
+        .map_err(ApiError::from)?;
+    let mut changes: Vec<(i32, Vec<domain::diff::Change>)> =
+        projection::changes_since_session(&state.db, motion_id)
+            .await
+            .map_err(ApiError::from)?
+            .into_iter()
+            .collect();
+    changes.sort_by_key(|(id, _)| *id);
+    Ok(ProjectorScreen { motion, changes })
 }
 
 /// Creates a read-only link for the hall's projector (organizers); answers its path with its key.
@@ -116,25 +97,19 @@ pub async fn projection_view(
 /// `Unauthenticated`; `Forbidden`; `NotFound` for an unknown motion.
 #[server(prefix = "/api/fn", endpoint = "create_projector_link")]
 pub async fn create_projector_link(motion_id: i32) -> Result<String, ApiError> {
-    super::error::with_status(
-        async move {
-            use crate::ssr::{
-                identity::require_viewer,
-                now_millis,
-                state::AppState,
-                store::{motions, projection},
-            };
-            let state = AppState::from_context()?;
-            let viewer = require_viewer()?;
-            super::authorize(&viewer, domain::policy::Action::CreateProjectorLink)?;
-            motions::edition_of_motion(&state.db, motion_id)
-                .await
-                .map_err(|e| e.into_api("create_projector_link"))?;
-            let key = projection::create_link(&state.db, motion_id, viewer.member_id, now_millis())
-                .await
-                .map_err(|e| e.into_api("create_projector_link"))?;
-            Ok(format!("/projection/{motion_id}?cle={key}"))
-        }
-        .await,
-    )
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::{
+        now_millis,
+        store::{motions, projection},
+    };
+    let state = AppState::from_context()?;
+    let viewer = require_viewer()?;
+    super::authorize(&viewer, domain::policy::Action::CreateProjectorLink)?;
+    motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(ApiError::from)?;
+    let key = projection::create_link(&state.db, motion_id, viewer.member_id, now_millis())
+        .await
+        .map_err(ApiError::from)?;
+    Ok(format!("/projection/{motion_id}?cle={key}"))
 }

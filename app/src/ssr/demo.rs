@@ -9,7 +9,7 @@ use super::{
     store::{
         StoreError,
         entities::{edition, member, motion, paragraph, paragraph_version, section},
-        events::{self, NewEvent},
+        log::{self, NewEvent},
     },
 };
 use domain::{
@@ -129,7 +129,7 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<DemoSummary, Stor
     }
     .insert(&txn)
     .await?;
-    events::append(
+    log::append(
         &txn,
         motion.id,
         NewEvent {
@@ -158,7 +158,7 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<DemoSummary, Stor
         }
         .insert(&txn)
         .await?;
-        events::append(
+        log::append(
             &txn,
             motion.id,
             NewEvent {
@@ -183,7 +183,7 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<DemoSummary, Stor
             }
             .insert(&txn)
             .await?;
-            let seq = events::append(
+            let seq = log::append(
                 &txn,
                 motion.id,
                 NewEvent {
@@ -214,7 +214,7 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<DemoSummary, Stor
             .await?;
         }
     }
-    events::append(
+    log::append(
         &txn,
         motion.id,
         NewEvent {

@@ -8,8 +8,6 @@ pub mod sessions;
 use domain::member::{Actor, Attendance, MemberStatus, Role};
 use serde::{Deserialize, Serialize};
 
-use crate::api::ApiError;
-
 /// The signed-in member of a request, put in the request's extensions by the session middleware.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
@@ -50,18 +48,4 @@ impl Viewer {
             status,
         }
     }
-}
-
-/// The viewer of the request being rendered or served, if signed in.
-pub fn current_viewer() -> Option<Viewer> {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
-}
-
-/// The viewer, or `Unauthenticated`.
-///
-/// # Errors
-/// `Unauthenticated` when no valid session came with the request.
-pub fn require_viewer() -> Result<Viewer, ApiError> {
-    current_viewer().ok_or(ApiError::Unauthenticated)
 }

@@ -5,11 +5,10 @@ pub mod amendments;
 pub mod ballots;
 pub mod commands;
 pub mod entities;
-pub mod events;
 pub mod export;
+pub mod log;
 pub mod motions;
 pub mod projection;
-pub mod reads;
 
 use std::time::Duration;
 
@@ -18,8 +17,6 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, DbErr, RuntimeErr, SqlErr, TransactionTrait,
 };
-
-use crate::api::ApiError;
 
 /// What the store can answer instead of a result.
 #[derive(Debug, thiserror::Error)]
@@ -41,19 +38,17 @@ impl StoreError {
             _ => StoreError::Db(err),
         }
     }
+}
 
-    /// Converts to the wire error, logging an internal cause once with a reference the user can quote.
-    pub fn into_api(self, operation: &'static str) -> ApiError {
-        match self {
-            StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict(_) => ApiError::Conflict,
-            StoreError::Db(err) => {
-                let reference = error_reference();
-                tracing::error!(error = %err, %reference, operation, "database error");
-                ApiError::Internal { reference }
-            }
-        }
-    }
+/// Why a command did not happen; the log is untouched in both cases.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The domain refused the command.
+    #[error("refused: {0:?}")]
+    Refused(domain::refusal::Refusal),
+    /// The store failed (after retries for lost races).
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once, as `BEGIN IMMEDIATE` does

@@ -37,6 +37,8 @@ use tokio_tungstenite::{
     tungstenite::{Message, client::IntoClientRequest, protocol::WebSocketConfig},
 };
 
+#[path = "loadgen/commands.rs"]
+mod commands;
 #[path = "loadgen/votes.rs"]
 mod votes;
 
@@ -53,6 +55,8 @@ enum Command {
     Run(RunArgs),
     /// A vote storm (or races) against a running server, with the durability and truth checks.
     Votes(votes::VotesArgs),
+    /// Commands one after the other: whether their cost grows with the log.
+    Commands(commands::CommandsArgs),
     /// Serve the bare axum broadcast baseline (`GET /ws`, `POST /trigger`).
     BaselineServer {
         #[arg(long, default_value = "127.0.0.1:3999")]
@@ -120,6 +124,7 @@ fn main() -> anyhow::Result<()> {
         Command::BaselineServer { addr } => runtime.block_on(baseline_server(addr)),
         Command::Run(args) => runtime.block_on(run(args)),
         Command::Votes(args) => runtime.block_on(votes::run(args)),
+        Command::Commands(args) => runtime.block_on(commands::run(args)),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use app::api::state::AppState;
 use app::ssr::{
     identity::{
         Viewer,
@@ -11,7 +12,6 @@ use app::ssr::{
         sessions,
     },
     now_millis,
-    state::AppState,
 };
 use axum::{
     Extension, Form,

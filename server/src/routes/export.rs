@@ -16,9 +16,9 @@ use std::{
 };
 
 use crate::refusal::{refusal, refusal_with};
+use app::api::state::AppState;
 use app::ssr::{
     identity::Viewer,
-    state::AppState,
     store::{
         StoreError,
         entities::motion,

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use app::ssr::{state::AppState, store};
+use app::api::state::AppState;
+use app::ssr::store;
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Serialize;
 

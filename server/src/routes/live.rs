@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use crate::refusal::refusal;
+use app::api::state::AppState;
 use app::ssr::{
     identity::{Viewer, secrets, sessions},
     live::{
@@ -20,8 +21,7 @@ use app::ssr::{
     },
     now_millis,
     origin::bearer_token,
-    state::AppState,
-    store::{entities::motion, events, projection},
+    store::{entities::motion, log, projection},
     votes::{VoteError, VoteRequest, VoteWriter},
 };
 use axum::{
@@ -475,7 +475,7 @@ impl Stream {
     /// Sends the events after `self.last` from the log, a page at a time, each page with one flush.
     async fn replay(&mut self, subscription: &mut Subscription) -> Result<(), Stop> {
         loop {
-            let rows = events::page(&self.db, self.motion_id, self.last, REPLAY_PAGE)
+            let rows = log::page(&self.db, self.motion_id, self.last, REPLAY_PAGE)
                 .await
                 .map_err(|err| {
                     tracing::warn!(motion.id = self.motion_id, error = %err, "live: replay failed");

@@ -2,11 +2,11 @@
 //! bound to this browser by a short-lived cookie), `GET /auth/oidc/callback` finishes, matches the person to
 //! a member by verified e-mail (never by `sub`, which ProConnect varies per service) and opens a session.
 
+use app::api::state::AppState;
 use app::ssr::{
     auth::oidc::{PENDING_LOGIN_TTL_SECS, PendingLogin},
     identity::{Viewer, members::current_status, secrets, sessions},
     now_millis,
-    state::AppState,
     store::entities::{login_flow, member},
 };
 use axum::{

@@ -8,7 +8,7 @@ use app::{
     },
     ssr::store::{
         entities::{amendment, member, motion_event, paragraph, paragraph_version},
-        events,
+        log,
     },
 };
 use domain::{
@@ -40,7 +40,7 @@ pub(crate) async fn chain(db: &DatabaseConnection, motion: i32) -> Vec<ChainLink
         .into_iter()
         .map(|e| ChainLink {
             seq: e.seq.unsigned_abs(),
-            canonical: events::canonical_envelope(
+            canonical: log::canonical_envelope(
                 &e.kind,
                 e.actor_id,
                 e.occurred_at,

@@ -7,14 +7,14 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use app::api::state::AppState;
 use app::ssr::{
     config::Config,
     live::{Hub, Limits},
-    state::AppState,
     store::{
         self,
         entities::{paragraph, paragraph_version},
-        events::{self, NewEvent},
+        log::{self, NewEvent},
     },
 };
 use domain::member::{Attendance, Role};
@@ -83,7 +83,12 @@ pub(crate) async fn open_as_page(app: &TestApp, cookie: &str, since: Option<i64>
 }
 
 /// A websocket opened by a tool: bearer token, no origin.
-pub(crate) async fn open_as_tool(addr: SocketAddr, motion: i32, token: &str, since: Option<i64>) -> Ws {
+pub(crate) async fn open_as_tool(
+    addr: SocketAddr,
+    motion: i32,
+    token: &str,
+    since: Option<i64>,
+) -> Ws {
     let authorization = format!("Bearer {token}");
     open(
         addr,
@@ -235,7 +240,7 @@ async fn file(app: &TestApp, cookie: &str, n: usize) {
 }
 
 pub(crate) async fn head(app: &TestApp) -> i64 {
-    events::head(&app.db, app.demo_motion).await.expect("head")
+    log::head(&app.db, app.demo_motion).await.expect("head")
 }
 
 #[tokio::test]
@@ -330,7 +335,7 @@ async fn a_client_that_falls_behind_gets_resync_then_is_closed() {
         let txn = app.db.begin().await.expect("txn");
         let mut last = start;
         for i in 0..5000 {
-            last = events::append(
+            last = log::append(
                 &txn,
                 app.demo_motion,
                 NewEvent {
@@ -503,7 +508,12 @@ async fn signing_out_closes_that_sessions_socket_and_bad_messages_close_with_an_
     }
 }
 
-pub(crate) async fn tokens(app: &TestApp, count: u32, attendance: Attendance, create: bool) -> Vec<String> {
+pub(crate) async fn tokens(
+    app: &TestApp,
+    count: u32,
+    attendance: Attendance,
+    create: bool,
+) -> Vec<String> {
     issue(
         &app.db,
         &TokenRequest {

@@ -5,7 +5,7 @@ use app::ssr::{
     store::{
         self, StoreError,
         entities::{motion_event, paragraph},
-        events::{self, NewEvent},
+        log::{self, NewEvent},
     },
 };
 use domain::log::{ChainLink, verify_chain};
@@ -28,7 +28,7 @@ async fn chain_of(db: &sea_orm::DatabaseConnection, motion: i32) -> Vec<ChainLin
         .into_iter()
         .map(|e| ChainLink {
             seq: e.seq.unsigned_abs(),
-            canonical: events::canonical_envelope(
+            canonical: log::canonical_envelope(
                 &e.kind,
                 e.actor_id,
                 e.occurred_at,
@@ -108,7 +108,7 @@ async fn concurrent_appends_never_share_a_seq_and_keep_the_chain_valid() {
                 for attempt in 0..200 {
                     let result = async {
                         let txn = db.begin().await?;
-                        let seq = events::append(
+                        let seq = log::append(
                             &txn,
                             motion,
                             NewEvent {

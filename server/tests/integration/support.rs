@@ -2,11 +2,11 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use app::api::state::AppState;
 use app::ssr::{
     config::Config,
     demo,
     live::{Hub, Limits},
-    state::AppState,
     store,
 };
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};

@@ -36,7 +36,8 @@ async fn verify_log_passes_an_intact_log_and_names_the_first_altered_event() {
         let accounts = demo::seed_accounts(&db, SEED_TIME).await.expect("accounts");
         assert!(!accounts.is_empty());
         // One command through the command path, so its events are checked too.
-        let state = commands::load_state(&db, motion).await.expect("state");
+        let heads = app::ssr::store::log::Heads::default();
+        let state = heads.state(&db, motion).await.expect("state");
         let (first, text) = state
             .live_paragraphs()
             .next()
@@ -50,21 +51,29 @@ async fn verify_log_passes_an_intact_log_and_names_the_first_altered_event() {
             .expect("Amélie exists")
             .id;
         let hub = Hub::local(db.clone(), Limits::default());
-        commands::execute(&db, &hub, motion, Some(author), SEED_TIME, |state, ids| {
-            domain::command::file_amendment(
-                state,
-                &Actor::verified(MemberId(author), Role::Delegate),
-                AmendmentDraft {
-                    target: AmendmentTarget::Replace {
-                        paragraph: ParagraphId(first.get()),
-                        base_version: VersionNumber(1),
-                        text: format!("{text} Ajout."),
+        commands::execute(
+            &db,
+            &heads,
+            &hub,
+            motion,
+            Some(author),
+            SEED_TIME,
+            |state, ids| {
+                domain::command::file_amendment(
+                    state,
+                    &Actor::verified(MemberId(author), Role::Delegate),
+                    AmendmentDraft {
+                        target: AmendmentTarget::Replace {
+                            paragraph: ParagraphId(first.get()),
+                            base_version: VersionNumber(1),
+                            text: format!("{text} Ajout."),
+                        },
+                        rationale: String::new(),
                     },
-                    rationale: String::new(),
-                },
-                ids.amendment,
-            )
-        })
+                    ids.amendment,
+                )
+            },
+        )
         .await
         .expect("filed");
 

@@ -18,7 +18,6 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::secrets;
-use crate::api::MemberRowDto;
 use crate::ssr::store::{
     StoreError,
     entities::{edition, invitation, member, membership},
@@ -166,57 +165,29 @@ pub async fn check_local_login<C: ConnectionTrait>(
     Ok(id.filter(|_| matches && found.as_ref().is_some_and(|m| m.password_hash.is_some())))
 }
 
-/// Every member of an edition, pending first, then by name.
+/// Every member of an edition with their membership there (in no particular order).
 ///
 /// # Errors
 /// `Db` when the database fails.
-pub async fn list_members<C: ConnectionTrait>(
+pub async fn members_of<C: ConnectionTrait>(
     conn: &C,
     edition_id: i32,
-) -> Result<Vec<MemberRowDto>, StoreError> {
+) -> Result<Vec<(member::Model, membership::Model)>, StoreError> {
     let memberships = membership::Entity::find()
         .filter(membership::Column::EditionId.eq(edition_id))
         .all(conn)
         .await?;
-    let members: HashMap<i32, member::Model> = member::Entity::find()
+    let mut members: HashMap<i32, member::Model> = member::Entity::find()
         .filter(member::Column::Id.is_in(memberships.iter().map(|m| m.member_id)))
         .all(conn)
         .await?
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
-    let mut rows: Vec<MemberRowDto> = memberships
+    Ok(memberships
         .into_iter()
-        .filter_map(|ms| {
-            let m = members.get(&ms.member_id)?;
-            Some(MemberRowDto {
-                member_id: m.id,
-                given_name: m.given_name.clone(),
-                usual_name: m.usual_name.clone(),
-                email: m.email.clone(),
-                function: m.mandate_function.clone(),
-                collectivity: m.collectivity_name.clone(),
-                collectivity_code: m.collectivity_code.clone(),
-                role: Role::from_code(&ms.role)?,
-                status: MemberStatus::from_code(&ms.status)?,
-                status_reason: ms.status_reason,
-                has_password: m.password_hash.is_some(),
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        (
-            a.status != MemberStatus::Pending,
-            a.usual_name.to_lowercase(),
-            a.given_name.to_lowercase(),
-        )
-            .cmp(&(
-                b.status != MemberStatus::Pending,
-                b.usual_name.to_lowercase(),
-                b.given_name.to_lowercase(),
-            ))
-    });
-    Ok(rows)
+        .filter_map(|ms| Some((members.remove(&ms.member_id)?, ms)))
+        .collect())
 }
 
 /// Changes a member's status (and its reason) or role in an edition.

@@ -20,7 +20,7 @@ use tokio::{
 };
 
 use super::{cluster, protocol};
-use crate::ssr::store::{StoreError, events};
+use crate::ssr::store::{StoreError, log};
 
 /// One frame as it is written to every subscriber's socket. Cloning shares the text.
 #[derive(Clone, Debug)]
@@ -352,7 +352,7 @@ impl Hub {
             .get_or_try_init(|| async {
                 // The room publishes what comes after the head read *now*, after it was registered: a commit
                 // either is in this head (the subscriber's replay reads it) or signals the registered room.
-                let head = events::head(&db, motion_id).await?;
+                let head = log::head(&db, motion_id).await?;
                 room.last_seq.store(head, Ordering::Release);
                 tokio::spawn(pump(room.clone(), db.clone(), limits));
                 Ok::<(), StoreError>(())
@@ -542,7 +542,7 @@ async fn pump(room: Arc<Room>, db: DatabaseConnection, limits: Limits) {
 async fn catch_up(room: &Room, db: &DatabaseConnection, page: u64) -> Result<(), StoreError> {
     loop {
         let last = room.last_seq.load(Ordering::Acquire);
-        let rows = events::page(db, room.motion_id, last, page).await?;
+        let rows = log::page(db, room.motion_id, last, page).await?;
         let full = rows.len() as u64 >= page;
         for row in rows {
             room.publish(
@@ -737,10 +737,10 @@ mod tests {
     async fn append(db: &DatabaseConnection, motion: i32, count: usize, size: usize) -> i64 {
         let mut seq = 0;
         for i in 0..count {
-            seq = events::append(
+            seq = log::append(
                 db,
                 motion,
-                events::NewEvent {
+                log::NewEvent {
                     kind: "test_padding",
                     actor_id: None,
                     occurred_at: 0,
@@ -758,7 +758,7 @@ mod tests {
     {
         let (db, motion, _scratch) = database().await;
         let hub = Hub::local(db.clone(), Limits::default());
-        let start = events::head(&db, motion).await.expect("head");
+        let start = log::head(&db, motion).await.expect("head");
         let mut first = hub
             .subscribe(motion, listener(1))
             .await

@@ -28,14 +28,15 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+pub use super::CommandError;
 use super::{
     StoreError,
     entities::{
         amendment, amendment_cosigner, ballot, motion, paragraph, paragraph_version, section,
     },
-    events::{self, NewEvent},
+    log::{self, Heads, NewEvent},
 };
-use crate::{api::ApiError, ssr::live::Hub};
+use crate::ssr::live::Hub;
 
 /// How many times a command's transaction is tried when it loses a race (same `seq`, same new id, SQLite busy).
 pub const MAX_ATTEMPTS: u32 = 6;
@@ -53,38 +54,16 @@ pub struct NewIds {
     pub ballot: BallotId,
 }
 
-/// What a command did: the events appended, with their `seq`, and the motion after them.
+/// What a command did: the events appended, with their `seq`.
 #[derive(Clone, Debug)]
 pub struct CommandOutcome {
     /// The appended events, in order, with their `seq` in the motion's log.
     pub events: Vec<(i64, MotionEvent)>,
-    /// The motion once the events are applied.
-    pub state_after: MotionState,
-}
-
-/// Why a command did not happen; the log is untouched in both cases.
-#[derive(Debug, thiserror::Error)]
-pub enum CommandError {
-    /// The domain refused the command.
-    #[error("refused: {0:?}")]
-    Refused(Refusal),
-    /// The store failed (after retries for lost races).
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl CommandError {
-    /// Converts to the wire error (`Forbidden` for role and status refusals, `Refused` for the others).
-    pub fn into_api(self, operation: &'static str) -> ApiError {
-        match self {
-            CommandError::Refused(refusal) => crate::api::refusal_to_api(refusal),
-            CommandError::Store(err) => err.into_api(operation),
-        }
-    }
 }
 
 /// Runs one command on motion `motion_id` for `actor_member_id` (`None`: the system) at `now` (ms since the
-/// epoch): in one transaction, loads and replays the log, asks `decide` (with freshly allocated ids), appends
+/// epoch): in one transaction, takes the motion's state at its head (from `heads`, advanced by the events it
+/// lacks: never a replay of the whole log), asks `decide` (with freshly allocated ids), appends
 /// each event to the log and projects it into the materialized tables, then commits. A transaction that loses
 /// a race is retried from the start (up to [`MAX_ATTEMPTS`]), so `decide` sees the state that wins. Once the
 /// transaction has committed, and only then, `live` is told the motion's new head seq.
@@ -94,6 +73,7 @@ impl CommandError {
 /// `Store(Conflict)` when every attempt lost its race; `Store(Db)` when the database fails.
 pub async fn execute(
     db: &DatabaseConnection,
+    heads: &Heads,
     live: &Hub,
     motion_id: i32,
     actor_member_id: Option<i32>,
@@ -102,6 +82,7 @@ pub async fn execute(
 ) -> Result<CommandOutcome, CommandError> {
     execute_prepared(
         db,
+        heads,
         live,
         motion_id,
         actor_member_id,
@@ -124,6 +105,7 @@ pub type Prepared<'t, P> =
 /// As [`execute`], and whatever `prepare` answers.
 pub async fn execute_prepared<P>(
     db: &DatabaseConnection,
+    heads: &Heads,
     live: &Hub,
     motion_id: i32,
     actor_member_id: Option<i32>,
@@ -131,8 +113,18 @@ pub async fn execute_prepared<P>(
     prepare: impl for<'t> Fn(&'t DatabaseTransaction, &'t MotionState) -> Prepared<'t, P>,
     decide: impl Fn(&MotionState, NewIds, P) -> Result<Vec<MotionEvent>, Refusal>,
 ) -> Result<CommandOutcome, CommandError> {
-    let outcome =
-        retrying(|| try_once(db, motion_id, actor_member_id, now, &prepare, &decide)).await?;
+    let outcome = retrying(|| {
+        try_once(
+            db,
+            heads,
+            motion_id,
+            actor_member_id,
+            now,
+            &prepare,
+            &decide,
+        )
+    })
+    .await?;
     // Only the seq crosses: the hub reads the committed events back from the log, as it does for other
     // instances' commits, so there is one path to the sockets.
     if let Some((seq, _)) = outcome.events.last() {
@@ -163,6 +155,7 @@ where
 
 async fn try_once<P>(
     db: &DatabaseConnection,
+    heads: &Heads,
     motion_id: i32,
     actor_member_id: Option<i32>,
     now: i64,
@@ -171,16 +164,26 @@ async fn try_once<P>(
 ) -> Result<CommandOutcome, CommandError> {
     let txn = super::begin_write(db).await.map_err(StoreError::from)?;
     lock_motion(&txn, motion_id).await?;
-    let mut state = load_state(&txn, motion_id).await?;
+    let (head, mut state) = heads.take(&txn, motion_id).await?;
     let ids = allocate_ids(&txn).await?;
-    let prepared = prepare(&txn, &state).await?;
-    let decided = decide(&state, ids, prepared).map_err(CommandError::Refused)?;
+    // Until the first event is recorded the state is untouched: a refusal gives it back as it was.
+    let decided = match prepare(&txn, &state).await {
+        Ok(prepared) => decide(&state, ids, prepared).map_err(CommandError::Refused),
+        Err(err) => Err(err),
+    };
+    let decided = match decided {
+        Ok(decided) => decided,
+        Err(err) => {
+            heads.committed(motion_id, head, state);
+            return Err(err);
+        }
+    };
+    // From here a failure drops the state (it may hold events that were never committed).
     let appended = record(&txn, motion_id, actor_member_id, now, &mut state, decided).await?;
     txn.commit().await.map_err(StoreError::from)?;
-    Ok(CommandOutcome {
-        events: appended,
-        state_after: state,
-    })
+    let seq = appended.last().map_or(head, |(seq, _)| *seq);
+    heads.committed(motion_id, seq, state);
+    Ok(CommandOutcome { events: appended })
 }
 
 /// On PostgreSQL, commands on one motion wait for each other (the motion's row is locked until the commit)
@@ -209,7 +212,7 @@ async fn record<C: ConnectionTrait>(
 ) -> Result<Vec<(i64, MotionEvent)>, StoreError> {
     let mut appended = Vec::with_capacity(decided.len());
     for event in decided {
-        let seq = events::append(
+        let seq = log::append(
             conn,
             motion_id,
             NewEvent {
@@ -236,6 +239,7 @@ async fn record<C: ConnectionTrait>(
 /// `Store(Db)` when the database fails.
 pub async fn create_motion(
     db: &DatabaseConnection,
+    heads: &Heads,
     edition_id: i32,
     actor: &domain::member::Actor,
     now: i64,
@@ -286,13 +290,9 @@ pub async fn create_motion(
             appended.extend(record(&txn, row.id, actor_id, now, &mut state, imported).await?);
         }
         txn.commit().await.map_err(StoreError::from)?;
-        Ok::<_, CommandError>((
-            row.id,
-            CommandOutcome {
-                events: appended,
-                state_after: state,
-            },
-        ))
+        let seq = appended.last().map_or(0, |(seq, _)| *seq);
+        heads.committed(row.id, seq, state);
+        Ok::<_, CommandError>((row.id, CommandOutcome { events: appended }))
     })
     .await
 }
@@ -328,24 +328,6 @@ pub fn stored_payload(event: &MotionEvent) -> Result<Value, StoreError> {
         members.remove("kind");
     }
     Ok(value)
-}
-
-/// The motion as its log says it is now.
-///
-/// Events of a kind this version does not know are skipped with a warning (the reducer ignores what it
-/// cannot apply; `hemicycle verify-log` still checks their hashes).
-///
-/// # Errors
-/// `NotFound` when the motion has no log (does not exist); `Db` when the database fails.
-pub async fn load_state<C: ConnectionTrait>(
-    conn: &C,
-    motion_id: i32,
-) -> Result<MotionState, StoreError> {
-    Ok(
-        super::export::state_at(conn, motion_id, super::export::At::Head)
-            .await?
-            .state,
-    )
 }
 
 async fn allocate_ids<C: ConnectionTrait>(conn: &C) -> Result<NewIds, StoreError> {
@@ -723,16 +705,6 @@ async fn sync_amendment<C: ConnectionTrait>(
     }
 }
 
-/// The code of an amendment's kind: `replace`, `delete` or `insert`.
-#[must_use]
-pub fn target_kind(target: &AmendmentTarget) -> &'static str {
-    match target {
-        AmendmentTarget::Replace { .. } => "replace",
-        AmendmentTarget::Delete { .. } => "delete",
-        AmendmentTarget::InsertAfter { .. } => "insert",
-    }
-}
-
 async fn save_amendment<C: ConnectionTrait>(
     conn: &C,
     motion_id: i32,
@@ -760,7 +732,7 @@ async fn save_amendment<C: ConnectionTrait>(
         motion_id: Set(motion_id),
         number: Set(to_i32(a.number)),
         author_id: Set(a.author.get()),
-        kind: Set(target_kind(&a.target).to_owned()),
+        kind: Set(a.target.kind_code().to_owned()),
         paragraph_id: Set(a.target.paragraph().map(ParagraphId::get)),
         section_id: Set(section_id),
         after_paragraph_id: Set(after_paragraph_id),

@@ -8,92 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use domain::{
     document::{DocumentContext, EditionInfo, MotionDocument, Person, build_document},
-    event::MotionEvent,
     ids::MemberId,
-    motion::Phase,
-    motion_state::MotionState,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use serde_json::Value;
 
+pub use super::log::{At, StateAt, state_at};
 use super::{
     StoreError,
-    entities::{edition, member, motion, motion_event},
-    events,
+    entities::{edition, member, motion},
 };
-
-/// Which moment of the log to export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum At {
-    /// Now: the last event (a working version unless the motion is adopted).
-    Head,
-    /// The event that adopted the motion: the text handed over, whatever was logged after it.
-    Adoption,
-    /// Right after event `seq`.
-    Seq(i64),
-}
-
-/// The motion's state at one event of its log, with that event.
-pub struct StateAt {
-    pub state: MotionState,
-    pub seq: i64,
-    pub hash: String,
-    pub occurred_at: i64,
-}
-
-/// Replays the log of `motion_id` up to the moment `at`: the one replay of the server (commands, reads and
-/// exports). An event this version cannot read is skipped with a warning, never fatal: the log is the truth.
-///
-/// # Errors
-/// `NotFound` when the motion has no log, when `At::Adoption` is asked of a motion that was never adopted, or
-/// `At::Seq` past the head; `Db` when the database fails.
-pub async fn state_at<C: ConnectionTrait>(
-    conn: &C,
-    motion_id: i32,
-    at: At,
-) -> Result<StateAt, StoreError> {
-    let rows = events::since(conn, motion_id, 0).await?;
-    let mut state = MotionState::default();
-    let mut last: Option<&motion_event::Model> = None;
-    for row in &rows {
-        if let At::Seq(seq) = at
-            && row.seq > seq
-        {
-            break;
-        }
-        let parsed = serde_json::from_str::<Value>(&row.payload)
-            .ok()
-            .and_then(|payload| MotionEvent::from_stored(&row.kind, &payload).ok());
-        match parsed {
-            Some(event) => state.apply(&event),
-            None => tracing::warn!(
-                motion.id = motion_id,
-                seq = row.seq,
-                kind = %row.kind,
-                "event skipped at replay: unknown kind or payload"
-            ),
-        }
-        last = Some(row);
-        if at == At::Adoption && state.phase() == Phase::Adopted {
-            break;
-        }
-    }
-    let last = last.ok_or(StoreError::NotFound)?;
-    let reached = match at {
-        At::Head => true,
-        At::Adoption => state.phase() == Phase::Adopted,
-        At::Seq(seq) => last.seq == seq,
-    };
-    if !reached {
-        return Err(StoreError::NotFound);
-    }
-    Ok(StateAt {
-        seq: last.seq,
-        hash: last.hash.clone(),
-        occurred_at: last.occurred_at,
-        state,
-    })
-}
 
 /// The motion's document at the moment `at` (see [`state_at`]), with its edition and the names and
 /// mandates of the authors and co-signatories.

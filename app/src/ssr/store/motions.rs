@@ -1,12 +1,12 @@
-//! Editions, motions, sections and paragraphs: reads for the pages, and the creation of an edition.
+//! Editions, motions, sections and paragraphs: what the pages read (as stored; `api::views` builds what they
+//! show), and the creation of an edition.
 
 use std::collections::HashMap;
 
 use domain::{
     congress::NewEdition,
-    lines::number_paragraphs,
+    event::DebateItem,
     member::{MemberStatus, Role},
-    motion::Phase,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -15,36 +15,29 @@ use sea_orm::{
 
 use super::{
     StoreError,
-    entities::{edition, membership, motion, paragraph, paragraph_version, section},
+    entities::{amendment, edition, membership, motion, paragraph, paragraph_version, section},
 };
-use crate::api::{EditionSummary, MotionSummary, MotionView, ParagraphView, SectionView, SiteInfo};
 
-fn phase_of(row: &motion::Model) -> Phase {
-    // An unknown code can only come from a newer schema: show the text as frozen rather than fail.
-    Phase::from_code(&row.phase).unwrap_or(Phase::Closed)
-}
-
-/// The header's data: the edition that starts last.
+/// The edition that starts last (the one the header names).
 ///
 /// # Errors
 /// `Db` when the database fails.
-pub async fn site_info<C: ConnectionTrait>(conn: &C) -> Result<SiteInfo, StoreError> {
-    let current = edition::Entity::find()
+pub async fn latest_edition<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Option<edition::Model>, StoreError> {
+    Ok(edition::Entity::find()
         .order_by_desc(edition::Column::StartsOn)
         .one(conn)
-        .await?;
-    Ok(SiteInfo {
-        current_edition: current.map(|e| e.title),
-    })
+        .await?)
 }
 
-/// Every edition, newest first, each with its motions and their paragraph counts.
+/// Every edition (newest first), every motion (by id) and the number of live paragraphs of each motion.
 ///
 /// # Errors
 /// `Db` when the database fails.
-pub async fn list_editions<C: ConnectionTrait>(
+pub async fn editions_and_motions<C: ConnectionTrait>(
     conn: &C,
-) -> Result<Vec<EditionSummary>, StoreError> {
+) -> Result<(Vec<edition::Model>, Vec<motion::Model>, HashMap<i32, i64>), StoreError> {
     let editions = edition::Entity::find()
         .order_by_desc(edition::Column::StartsOn)
         .order_by_desc(edition::Column::Id)
@@ -65,45 +58,35 @@ pub async fn list_editions<C: ConnectionTrait>(
         .await?
         .into_iter()
         .collect();
-    Ok(editions
-        .into_iter()
-        .map(|e| EditionSummary {
-            motions: motions
-                .iter()
-                .filter(|m| m.edition_id == e.id)
-                .map(|m| MotionSummary {
-                    id: m.id,
-                    title: m.title.clone(),
-                    phase: phase_of(m),
-                    paragraph_count: counts
-                        .get(&m.id)
-                        .copied()
-                        .and_then(|n| usize::try_from(n).ok())
-                        .unwrap_or(0),
-                })
-                .collect(),
-            id: e.id,
-            slug: e.slug,
-            title: e.title,
-            place: e.place,
-            starts_on: e.starts_on,
-            ends_on: e.ends_on,
-        })
-        .collect())
+    Ok((editions, motions, counts))
 }
 
-/// A motion with its sections and its live paragraphs at their current version, with line numbers
-/// continuous across the motion.
+/// What the reader of a motion shows, as stored: the motion, its edition, its sections in order with their
+/// live paragraphs in order and each one's current text, the pending amendments per paragraph, the item
+/// under debate, and the log's head when this was read.
+pub struct MotionRows {
+    /// The log's head, read before the tables: the rows are at least as new as it.
+    pub seq: i64,
+    pub motion: motion::Model,
+    pub edition: edition::Model,
+    /// Sections by position, each with its live paragraphs by position and their current text.
+    pub sections: Vec<(section::Model, Vec<(paragraph::Model, String)>)>,
+    /// Pending amendments per paragraph id.
+    pub pending: HashMap<i32, usize>,
+    pub current_item: Option<(DebateItem, Option<amendment::Model>)>,
+}
+
+/// The rows of [`MotionRows`].
 ///
 /// # Errors
 /// `NotFound` when there is no such motion; `Db` when the database fails.
-pub async fn motion_view<C: ConnectionTrait>(
+pub async fn motion_rows<C: ConnectionTrait>(
     conn: &C,
     motion_id: i32,
-) -> Result<MotionView, StoreError> {
+) -> Result<MotionRows, StoreError> {
     // Read before the tables: the page is then at least as new as `seq`, and a live client that starts from it
     // at worst receives again an event the page already shows.
-    let seq = super::events::head(conn, motion_id).await?;
+    let seq = super::log::head(conn, motion_id).await?;
     let motion = motion::Entity::find_by_id(motion_id)
         .one(conn)
         .await?
@@ -127,7 +110,7 @@ pub async fn motion_view<C: ConnectionTrait>(
         .iter()
         .map(|p| (p.id, p.current_version))
         .collect();
-    let texts: HashMap<i32, String> = paragraph_version::Entity::find()
+    let mut texts: HashMap<i32, String> = paragraph_version::Entity::find()
         .filter(paragraph_version::Column::ParagraphId.is_in(current.keys().copied()))
         .all(conn)
         .await?
@@ -135,75 +118,40 @@ pub async fn motion_view<C: ConnectionTrait>(
         .filter(|v| current.get(&v.paragraph_id) == Some(&v.number))
         .map(|v| (v.paragraph_id, v.body))
         .collect();
-
-    // Reading order: sections by position, then paragraphs by position inside their section.
-    let ordered: Vec<(&section::Model, Vec<&paragraph::Model>)> = sections
-        .iter()
-        .map(|s| {
-            (
-                s,
-                paragraphs.iter().filter(|p| p.section_id == s.id).collect(),
-            )
-        })
-        .collect();
-    let flat_texts: Vec<&str> = ordered
-        .iter()
-        .flat_map(|(_, ps)| {
-            ps.iter()
-                .map(|p| texts.get(&p.id).map_or("", String::as_str))
-        })
-        .collect();
-    let pending = super::amendments::pending_counts(conn, motion_id).await?;
-    let width = usize::try_from(motion.line_width).unwrap_or(domain::lines::DEFAULT_LINE_WIDTH);
-    let mut numbered = number_paragraphs(flat_texts, width).into_iter();
-    let mut ordinal = 0;
-    let sections = ordered
+    let mut by_section: HashMap<i32, Vec<(paragraph::Model, String)>> = HashMap::new();
+    for p in paragraphs {
+        let text = texts.remove(&p.id).unwrap_or_default();
+        by_section.entry(p.section_id).or_default().push((p, text));
+    }
+    let sections = sections
         .into_iter()
-        .map(|(s, ps)| SectionView {
-            id: s.id,
-            title: s.title.clone(),
-            paragraphs: ps
-                .into_iter()
-                .filter_map(|p| {
-                    let lines = numbered.next()?;
-                    ordinal += 1;
-                    Some(ParagraphView {
-                        id: p.id,
-                        ordinal,
-                        version: p.current_version,
-                        first_line: lines.first_line,
-                        lines: lines.lines,
-                        pending_amendments: pending.get(&p.id).copied().unwrap_or(0),
-                    })
-                })
-                .collect(),
+        .map(|s| {
+            let paragraphs = by_section.remove(&s.id).unwrap_or_default();
+            (s, paragraphs)
         })
         .collect();
-    Ok(MotionView {
-        id: motion.id,
-        edition_title: edition.title,
-        phase: phase_of(&motion),
-        title: motion.title,
-        preamble: motion.preamble,
-        line_width: width,
-        sections,
+    Ok(MotionRows {
         seq,
+        pending: super::amendments::pending_counts(conn, motion_id).await?,
         current_item: current_item(conn, motion_id).await?,
+        motion,
+        edition,
+        sections,
     })
 }
 
 /// The item under debate: the last `current_item_set` event of the motion's log, with the debated amendment's
-/// number and paragraph from the tables.
+/// row when it is an amendment.
 ///
 /// # Errors
 /// `Db` when the database fails.
 pub async fn current_item<C: ConnectionTrait>(
     conn: &C,
     motion_id: i32,
-) -> Result<Option<crate::api::DebateItemView>, StoreError> {
-    use domain::event::{DebateItem, MotionEvent};
+) -> Result<Option<(DebateItem, Option<amendment::Model>)>, StoreError> {
+    use domain::event::MotionEvent;
 
-    use super::entities::{amendment, motion_event};
+    use super::entities::motion_event;
     let Some(row) = motion_event::Entity::find()
         .filter(motion_event::Column::MotionId.eq(motion_id))
         .filter(motion_event::Column::Kind.eq("current_item_set"))
@@ -219,23 +167,13 @@ pub async fn current_item<C: ConnectionTrait>(
     let Some(MotionEvent::CurrentItemSet { item: Some(item) }) = event else {
         return Ok(None);
     };
-    Ok(Some(match item {
-        DebateItem::Paragraph { paragraph } => crate::api::DebateItemView {
-            paragraph_id: Some(paragraph.get()),
-            amendment_id: None,
-            amendment_number: None,
-        },
+    let debated = match item {
         DebateItem::Amendment { amendment: id } => {
-            let found = amendment::Entity::find_by_id(id.get()).one(conn).await?;
-            crate::api::DebateItemView {
-                paragraph_id: found
-                    .as_ref()
-                    .and_then(|a| a.paragraph_id.or(a.after_paragraph_id)),
-                amendment_id: Some(id.get()),
-                amendment_number: found.and_then(|a| u32::try_from(a.number).ok()),
-            }
+            amendment::Entity::find_by_id(id.get()).one(conn).await?
         }
-    }))
+        DebateItem::Paragraph { .. } => None,
+    };
+    Ok(Some((item, debated)))
 }
 
 /// Creates an edition checked by `domain::congress::new_edition`, with `creator` as its verified organizer, in

@@ -1,5 +1,6 @@
-//! The one application state, cloned into every request (axum `State`, Leptos context), and built in one place
-//! for the binary and the tests alike.
+//! The one application state, cloned into every request (axum `State`, Leptos context), built in one place for
+//! the binary and the tests alike; and what a server function reads from its request: the state, the viewer.
+//! Server-only (`ssr`): the edge between Leptos and the adapters of `crate::ssr`.
 
 use std::sync::Arc;
 
@@ -7,14 +8,15 @@ use axum::extract::FromRef;
 use leptos::prelude::{LeptosOptions, use_context};
 use sea_orm::DatabaseConnection;
 
-use super::{
+use super::ApiError;
+use crate::ssr::{
     auth::oidc::OidcProvider,
     config::Config,
+    identity::Viewer,
     live::{Hub, Limits},
     origin::{OriginPolicy, origin_of},
     rate_limit::{RateLimiter, SignInThrottle},
 };
-use crate::api::ApiError;
 
 /// Shared by all routes and server functions.
 #[derive(Clone)]
@@ -31,10 +33,12 @@ pub struct AppState {
     pub oidc: Arc<Vec<OidcProvider>>,
     /// The realtime hub: rooms of the motions followed over websockets on this instance.
     pub live: Hub,
-    /// Replayed motions and motion views for the current head of each log, shared by every page.
-    pub reads: Arc<super::store::reads::Reads>,
-    /// This instance's vote writer (group commit) — see [`super::votes`].
-    pub votes: super::votes::VoteWriter,
+    /// The state of each motion at its log's head: commands take and give it back, pages read it.
+    pub heads: Arc<crate::ssr::store::log::Heads>,
+    /// The reader's view of each motion at its head, shared by every page.
+    pub views: Arc<super::views::ViewCache>,
+    /// This instance's vote writer (group commit) — see [`crate::ssr::votes`].
+    pub votes: crate::ssr::votes::VoteWriter,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -59,7 +63,7 @@ impl AppState {
         let origins = OriginPolicy::new(&config.public_url())?;
         let live = Hub::start(db.clone(), limits);
         Ok(AppState {
-            votes: super::votes::start(db.clone(), live.clone()),
+            votes: crate::ssr::votes::start(db.clone(), live.clone()),
             db,
             config: Arc::new(config),
             leptos_options,
@@ -68,7 +72,8 @@ impl AppState {
             origins: Arc::new(origins),
             oidc: Arc::new(oidc),
             live,
-            reads: Arc::default(),
+            heads: Arc::default(),
+            views: Arc::default(),
         })
     }
 
@@ -93,4 +98,18 @@ impl AppState {
         use_context::<AppState>()
             .ok_or_else(|| ApiError::internal("AppState missing from the context"))
     }
+}
+
+/// The viewer of the request being rendered or served, if signed in (put there by the session middleware).
+pub fn current_viewer() -> Option<Viewer> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+}
+
+/// The viewer, or `Unauthenticated`.
+///
+/// # Errors
+/// `Unauthenticated` when no valid session came with the request.
+pub fn require_viewer() -> Result<Viewer, ApiError> {
+    current_viewer().ok_or(ApiError::Unauthenticated)
 }
