@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod i18n;
+pub mod protocol;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;

@@ -65,7 +65,7 @@ pub async fn issue(
     let txn = app::ssr::store::begin_write(db)
         .await
         .context("starting a transaction")?;
-    let edition = members::current_edition_id(&txn)
+    let edition = app::ssr::store::motions::current_edition_id(&txn)
         .await
         .context("reading the current edition")?
         .context("aucune édition / no edition: create the congress first")?;

@@ -665,13 +665,14 @@ pub async fn close_ballot(
         motion_id,
         Some(viewer.member_id),
         now_millis(),
-        |txn, _| {
-            Box::pin(ballots::closing_count(
-                txn,
-                ballot_id,
-                edition,
-                roll_call.filter(|n| *n > 0),
-            ))
+        |txn, motion| {
+            // Who asks comes first: a member who may not close a ballot locks and counts nothing.
+            let allowed =
+                domain::policy::can(&actor, domain::policy::Action::CloseBallot, motion.phase());
+            Box::pin(async move {
+                allowed.map_err(crate::ssr::store::CommandError::Refused)?;
+                ballots::closing_count(txn, ballot_id, edition, roll_call.filter(|n| *n > 0)).await
+            })
         },
         |motion, ids, mut count| {
             count.new_paragraph = Some(ids.paragraph);

@@ -185,6 +185,8 @@ pub async fn edit_amendment(
     };
     let id = AmendmentId(amendment_id);
     super::amendments::run_command(motion_id, "edit_amendment", |motion, actor, _| {
+        // Who asks comes first: an observer learns nothing about which amendments exist.
+        domain::policy::can(actor, domain::policy::Action::EditAmendment, motion.phase())?;
         let existing = motion
             .amendment(id)
             .ok_or(Refusal::AmendmentNotFound { amendment: id })?;
@@ -229,9 +231,11 @@ pub async fn invite_co_signer(
 ) -> Result<(), ApiError> {
     use domain::ids::{AmendmentId, MemberId};
 
-    use crate::api::state::AppState;
+    use crate::api::state::{AppState, require_viewer};
     use crate::ssr::store::motions;
     let state = AppState::from_context()?;
+    // Who asks comes first: the check below must not tell a visitor who the verified delegates are.
+    require_viewer()?;
     let edition = motions::edition_of_motion(&state.db, motion_id)
         .await
         .map_err(ApiError::from)?;

@@ -73,7 +73,7 @@ mod server {
             ApiError,
             state::{AppState, require_viewer},
         },
-        ssr::identity::{Viewer, members::current_edition_id},
+        ssr::{identity::Viewer, store::motions::current_edition_id},
     };
 
     /// Edition-level actions (members, invitations) do not depend on a motion's phase.
@@ -182,7 +182,7 @@ pub async fn register(
     ) {
         return Err(ApiError::TooManyRequests);
     }
-    let edition = members::current_edition_id(&state.db)
+    let edition = crate::ssr::store::motions::current_edition_id(&state.db)
         .await
         .map_err(ApiError::from)?
         .ok_or(ApiError::NotFound)?;

@@ -10,6 +10,5 @@
 
 mod cluster;
 mod hub;
-pub mod protocol;
 
 pub use hub::{Control, EndReason, Frame, Hub, Limits, Listener, Received, Subscription};

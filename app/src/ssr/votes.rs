@@ -35,6 +35,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::protocol::{ServerFrame, TallyFrame};
+
 use super::{
     live::Hub,
     now_millis,
@@ -551,24 +553,11 @@ pub fn start(db: DatabaseConnection, hub: Hub) -> VoteWriter {
 /// How often open ballots' tallies are read and, if they changed, published.
 pub const TALLY_EVERY: Duration = Duration::from_millis(250);
 
-/// The live figures of an open ballot, as the `tally` frame carries them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveTally {
-    /// The ballot.
-    pub ballot: i32,
-    /// Votes recorded (members represented), never decreasing while the ballot is open.
-    pub turnout: u32,
-    /// Eligible voters now.
-    pub eligible: u32,
-    /// The counts, when the ballot shows results live.
-    pub counts: Option<domain::ballot::Tally>,
-}
-
 /// Publishes the tallies of open ballots to the motions followed on this instance, at most every `every`
 /// (250 ms: four frames a second) and only when a figure changed. Reads the table, so votes written by other
 /// instances show up too. Runs until the hub stops.
 pub async fn run_tallies(db: DatabaseConnection, hub: Hub, every: Duration) {
-    let mut last: HashMap<i32, LiveTally> = HashMap::new();
+    let mut last: HashMap<i32, TallyFrame> = HashMap::new();
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -596,8 +585,8 @@ pub async fn run_tallies(db: DatabaseConnection, hub: Hub, every: Duration) {
             let Ok((tally, eligible)) = figures.await else {
                 continue;
             };
-            let live = LiveTally {
-                ballot: ballot.id,
+            let live = TallyFrame {
+                ballot: BallotId(ballot.id),
                 turnout: tally.participants(),
                 eligible,
                 counts: ballot.live_results.then_some(tally),
@@ -606,7 +595,7 @@ pub async fn run_tallies(db: DatabaseConnection, hub: Hub, every: Duration) {
                 continue;
             }
             last.insert(ballot.id, live);
-            hub.publish_extra(ballot.motion_id, super::live::protocol::tally(&live));
+            hub.publish_extra(ballot.motion_id, ServerFrame::Tally(live).to_text());
         }
     }
 }

@@ -9,7 +9,6 @@
 //! only in the browser (`hydrate`).
 
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use crate::i18n::{tr, tr_with, use_i18n};
 
@@ -86,54 +85,7 @@ pub fn announcement_key(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// The frames the page reads (the others are ignored).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ServerFrame {
-    /// The socket is accepted.
-    Welcome {},
-    /// One event of the log.
-    Event {
-        /// Its position in the log.
-        seq: i64,
-        /// Its kind.
-        kind: String,
-    },
-    /// The replay is over.
-    Live {},
-    /// Delegates following the motion.
-    Presence {
-        /// In the hall.
-        hall: u32,
-        /// Remote.
-        remote: u32,
-    },
-    /// The answer to a ping.
-    Pong {},
-    /// Fell behind: reconnect.
-    Resync {},
-    /// A refused client message.
-    Error {},
-    /// The running figures of the open ballot (at most 4 a second while it is open).
-    Tally(TallyFrame),
-    /// A frame of a newer protocol.
-    #[serde(other)]
-    Other,
-}
-
-/// The running figures of an open ballot, as the server sends them.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-pub struct TallyFrame {
-    /// The ballot's id.
-    pub ballot: i32,
-    /// Members whose vote is recorded so far.
-    pub turnout: u32,
-    /// Eligible voters.
-    pub eligible: u32,
-    /// The counts, when the ballot shows results live.
-    #[serde(default)]
-    pub counts: Option<domain::ballot::Tally>,
-}
+pub use crate::protocol::TallyFrame;
 
 /// Whether `next` replaces `last`: turnout never goes back for the same ballot (frames may cross a
 /// reconnection); another ballot always replaces.
@@ -244,9 +196,10 @@ mod client {
     use wasm_bindgen::{JsCast, closure::Closure};
     use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
+    use crate::protocol::{ClientFrame, ServerFrame};
+
     use super::{
-        Accept, CALM_MS, LinkState, Live, ServerFrame, accept, announcement_key, backoff_ms,
-        newer_tally,
+        Accept, CALM_MS, LinkState, Live, accept, announcement_key, backoff_ms, newer_tally,
     };
 
     /// Send an application ping after this much silence; give up on the socket after [`SILENCE_MS`].
@@ -342,14 +295,15 @@ mod client {
 
     fn receive(link: &Rc<Link>, text: &str) {
         link.heard_at.set(now());
-        let Ok(frame) = serde_json::from_str::<ServerFrame>(text) else {
+        // Frames of a newer protocol, or unknown types, are ignored.
+        let Ok(frame) = ServerFrame::parse(text) else {
             return;
         };
         match frame {
-            ServerFrame::Event { seq, kind } => match accept(link.last.get(), seq) {
+            ServerFrame::Event(event) => match accept(link.last.get(), event.seq) {
                 Accept::Apply => {
-                    link.last.set(seq);
-                    if let Some(key) = announcement_key(&kind) {
+                    link.last.set(event.seq);
+                    if let Some(key) = announcement_key(&event.kind) {
                         link.live.announcement.set(Some(key));
                     }
                     schedule_refresh(link);
@@ -357,7 +311,7 @@ mod client {
                 Accept::Duplicate => {}
                 Accept::Gap => restart(link),
             },
-            ServerFrame::Live {} => {
+            ServerFrame::Live { .. } => {
                 link.attempt.set(0);
                 link.down_since.set(None);
                 link.live.state.set(LinkState::Live);
@@ -372,11 +326,12 @@ mod client {
                     link.live.tally.set(Some(frame));
                 }
             }
-            ServerFrame::Resync {} => restart(link),
-            ServerFrame::Welcome {}
-            | ServerFrame::Pong {}
-            | ServerFrame::Error {}
-            | ServerFrame::Other => {}
+            ServerFrame::Resync { .. } => restart(link),
+            ServerFrame::Welcome { .. }
+            | ServerFrame::Pong
+            | ServerFrame::Error { .. }
+            | ServerFrame::VoteAck(_)
+            | ServerFrame::VoteRefused(_) => {}
         }
     }
 
@@ -454,7 +409,7 @@ mod client {
         if silent > SILENCE_MS {
             restart(link);
         } else if silent > PING_MS {
-            let _ = socket.send_with_str(r#"{"v":1,"type":"ping"}"#);
+            let _ = socket.send_with_str(&ClientFrame::Ping.to_text());
         }
     }
 
@@ -495,6 +450,7 @@ mod client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::ServerFrame;
 
     #[test]
     fn events_apply_in_order_only_duplicates_are_ignored_and_gaps_detected() {
@@ -520,60 +476,28 @@ mod tests {
     #[test]
     fn server_frames_are_read_and_unknown_ones_tolerated() {
         let event = r#"{"v":1,"type":"event","seq":42,"kind":"amendment_filed","at":1,"actor":3,"data":{"x":1}}"#;
-        assert_eq!(
-            serde_json::from_str::<ServerFrame>(event).ok(),
-            Some(ServerFrame::Event {
-                seq: 42,
-                kind: "amendment_filed".into()
-            })
-        );
-        assert_eq!(
-            serde_json::from_str::<ServerFrame>(r#"{"v":1,"type":"presence","hall":2,"remote":1}"#)
-                .ok(),
-            Some(ServerFrame::Presence { hall: 2, remote: 1 })
-        );
-        assert_eq!(
-            serde_json::from_str::<ServerFrame>(r#"{"v":1,"type":"live","seq":57}"#).ok(),
-            Some(ServerFrame::Live {})
-        );
-        assert_eq!(
-            serde_json::from_str::<ServerFrame>(r#"{"v":2,"type":"weather","sky":"grey"}"#).ok(),
-            Some(ServerFrame::Other)
-        );
-    }
-
-    #[test]
-    fn tally_frames_are_read_with_or_without_counts() {
+        match ServerFrame::parse(event) {
+            Ok(ServerFrame::Event(event)) => {
+                assert_eq!((event.seq, event.kind.as_str()), (42, "amendment_filed"))
+            }
+            other => panic!("an event, got {other:?}"),
+        }
+        assert!(matches!(
+            ServerFrame::parse(r#"{"v":1,"type":"presence","hall":2,"remote":1}"#),
+            Ok(ServerFrame::Presence { hall: 2, remote: 1 })
+        ));
+        assert!(ServerFrame::parse(r#"{"v":2,"type":"weather","sky":"grey"}"#).is_err());
         let hidden = r#"{"v":1,"type":"tally","ballot":7,"turnout":3,"eligible":12,"counts":null}"#;
-        assert_eq!(
-            serde_json::from_str::<ServerFrame>(hidden).ok(),
-            Some(ServerFrame::Tally(TallyFrame {
-                ballot: 7,
-                turnout: 3,
-                eligible: 12,
-                counts: None
-            }))
-        );
-        let shown = r#"{"v":1,"type":"tally","ballot":7,"turnout":3,"eligible":12,"counts":{"pour":2,"contre":1,"abstention":0}}"#;
-        assert_eq!(
-            serde_json::from_str::<ServerFrame>(shown).ok(),
-            Some(ServerFrame::Tally(TallyFrame {
-                ballot: 7,
-                turnout: 3,
-                eligible: 12,
-                counts: Some(domain::ballot::Tally {
-                    pour: 2,
-                    contre: 1,
-                    abstention: 0
-                })
-            }))
-        );
+        match ServerFrame::parse(hidden) {
+            Ok(ServerFrame::Tally(tally)) => assert_eq!((tally.turnout, tally.counts), (3, None)),
+            other => panic!("a tally, got {other:?}"),
+        }
     }
 
     #[test]
     fn turnout_never_goes_back_for_the_same_ballot_but_a_new_ballot_starts_again() {
         let frame = |ballot, turnout| TallyFrame {
-            ballot,
+            ballot: domain::ids::BallotId(ballot),
             turnout,
             eligible: 10,
             counts: None,

@@ -244,7 +244,7 @@ pub fn ballot_figures(ballot: BallotView, live: Live) -> impl IntoView {
     let figures = move || {
         live.tally
             .get()
-            .filter(|frame| frame.ballot == id && frame.turnout >= turnout)
+            .filter(|frame| frame.ballot.get() == id && frame.turnout >= turnout)
             .map_or((turnout, eligible, counts), |frame| {
                 (frame.turnout, frame.eligible, frame.counts.or(counts))
             })

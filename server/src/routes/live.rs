@@ -13,12 +13,13 @@ use std::time::Duration;
 
 use crate::refusal::refusal;
 use app::api::state::AppState;
+use app::protocol::{
+    ClientFrame, ProtocolError, ServerFrame, VoteAckFrame, VoteFrame, VoteRefusalCode,
+    VoteRefusedFrame, close_code,
+};
 use app::ssr::{
     identity::{Viewer, secrets, sessions},
-    live::{
-        Control, EndReason, Hub, Listener, Received, Subscription,
-        protocol::{self, ClientMessage, VoteMessage, close_code},
-    },
+    live::{Control, EndReason, Hub, Listener, Received, Subscription},
     now_millis,
     origin::bearer_token,
     store::{entities::motion, log, projection},
@@ -34,7 +35,10 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::Response,
 };
-use domain::member::{MemberStatus, Role};
+use domain::{
+    ids::{BallotId, MemberId, MotionId},
+    member::{MemberStatus, Role},
+};
 use futures_util::SinkExt;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::Deserialize;
@@ -124,16 +128,16 @@ pub async fn live(
         (Some(viewer), _) => {
             let actor = viewer.actor();
             Listener {
-                member_id: viewer.member_id,
+                member: Some(MemberId(viewer.member_id)),
                 session_hash: viewer.session_hash,
                 counted_as: (actor.role == Role::Delegate
                     && actor.status == MemberStatus::Verified)
                     .then_some(viewer.attendance),
             }
         }
-        // A projector is nobody: member 0, never counted in the presence figures.
+        // A projector is nobody: no member, never counted in the presence figures, never voting.
         (None, Some(key_hash)) => Listener {
-            member_id: 0,
+            member: None,
             session_hash: format!("projector:{key_hash}"),
             counted_as: None,
         },
@@ -184,7 +188,7 @@ enum Stop {
     /// Nothing heard for [`SILENCE`].
     Silent,
     /// The client broke the protocol.
-    BadMessage(&'static str),
+    BadMessage(ProtocolError),
     /// The log could not be read.
     Failed,
 }
@@ -230,16 +234,16 @@ impl Connection {
                 Err(code) => {
                     close_with(
                         &mut socket,
-                        Some(protocol::error(code)),
+                        Some(ServerFrame::Error { code }.to_text()),
                         close_code::BAD_MESSAGE,
-                        code,
+                        reason(code),
                     )
                     .await;
                     return;
                 }
             },
         };
-        let member_id = self.listener.member_id;
+        let member = self.listener.member;
         let session_hash = self.listener.session_hash.clone();
         // Futures that touch the database are boxed: they are large, and inline they would be part of every
         // socket's task for its whole life, not only while they run.
@@ -255,7 +259,7 @@ impl Connection {
         };
         tracing::debug!(
             motion.id = self.motion_id,
-            member.id = member_id,
+            member.id = member.map(MemberId::get),
             since,
             "live: connected"
         );
@@ -272,10 +276,10 @@ impl Connection {
             motion_id: self.motion_id,
             last: since,
         };
-        let stop = stream.serve(&mut subscription, member_id).await;
+        let stop = stream.serve(&mut subscription, member).await;
         tracing::debug!(
             motion.id = self.motion_id,
-            member.id = member_id,
+            member.id = member.map(MemberId::get),
             ?stop,
             "live: closing"
         );
@@ -284,27 +288,33 @@ impl Connection {
 }
 
 /// Waits for the client's `hello` when the URL carried no `since`.
-async fn wait_hello(socket: &mut WebSocket) -> Result<i64, &'static str> {
+async fn wait_hello(socket: &mut WebSocket) -> Result<i64, ProtocolError> {
     let deadline = tokio::time::sleep(HELLO_WAIT);
     tokio::pin!(deadline);
     loop {
         let message = tokio::select! {
-            () = &mut deadline => return Err("hello_expected"),
+            () = &mut deadline => return Err(ProtocolError::HelloExpected),
             message = socket.recv() => message,
         };
         match message {
-            Some(Ok(Message::Text(text))) if text.len() > READ_BUFFER => return Err("too_large"),
-            Some(Err(err)) if is_too_large(&err) => return Err("too_large"),
+            Some(Ok(Message::Text(text))) if text.len() > READ_BUFFER => {
+                return Err(ProtocolError::TooLarge);
+            }
+            Some(Err(err)) if is_too_large(&err) => return Err(ProtocolError::TooLarge),
             Some(Ok(Message::Text(text))) => {
-                return match protocol::parse_client(text.as_str()) {
-                    Ok(ClientMessage::Hello { since }) => Ok(since),
-                    Ok(ClientMessage::Ping | ClientMessage::Vote(_)) => Err("hello_expected"),
-                    Err(err) => Err(err.code()),
+                return match ClientFrame::parse(text.as_str()) {
+                    Ok(ClientFrame::Hello { since }) => Ok(since.max(0)),
+                    Ok(ClientFrame::Ping | ClientFrame::Vote(_)) => {
+                        Err(ProtocolError::HelloExpected)
+                    }
+                    Err(err) => Err(err),
                 };
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-            Some(Ok(Message::Binary(_))) => return Err("malformed"),
-            Some(Ok(Message::Close(_)) | Err(_)) | None => return Err("hello_expected"),
+            Some(Ok(Message::Binary(_))) => return Err(ProtocolError::Malformed),
+            Some(Ok(Message::Close(_)) | Err(_)) | None => {
+                return Err(ProtocolError::HelloExpected);
+            }
         }
     }
 }
@@ -347,15 +357,20 @@ struct Stream {
 }
 
 impl Stream {
-    async fn serve(&mut self, subscription: &mut Subscription, member_id: i32) -> Stop {
-        let welcome = protocol::welcome(self.motion_id, member_id, self.last);
+    async fn serve(&mut self, subscription: &mut Subscription, member: Option<MemberId>) -> Stop {
+        let welcome = ServerFrame::Welcome {
+            motion: MotionId(self.motion_id),
+            member,
+            since: self.last,
+        }
+        .to_text();
         if let Err(stop) = self.write(subscription, text(welcome)).await {
             return stop;
         }
         if let Err(stop) = Box::pin(self.replay(subscription)).await {
             return stop;
         }
-        let caught_up = protocol::live(self.last);
+        let caught_up = ServerFrame::Live { seq: self.last }.to_text();
         let presence = subscription.presence_frame();
         if let Err(stop) = self.write(subscription, text(caught_up)).await {
             return stop;
@@ -384,26 +399,28 @@ impl Stream {
                 incoming = self.socket.recv() => {
                     let message = match incoming {
                         Some(Ok(message)) => message,
-                        Some(Err(err)) if is_too_large(&err) => return Stop::BadMessage("too_large"),
+                        Some(Err(err)) if is_too_large(&err) => {
+                            return Stop::BadMessage(ProtocolError::TooLarge);
+                        }
                         Some(Err(_)) | None => return Stop::Gone,
                     };
                     heard = Instant::now();
                     match message {
                         Message::Text(frame) if frame.len() > READ_BUFFER => {
-                            return Stop::BadMessage("too_large");
+                            return Stop::BadMessage(ProtocolError::TooLarge);
                         }
-                        Message::Text(frame) => match protocol::parse_client(frame.as_str()) {
-                            Ok(ClientMessage::Ping) => {
-                                if let Err(stop) = self.write(subscription, text(protocol::pong())).await {
+                        Message::Text(frame) => match ClientFrame::parse(frame.as_str()) {
+                            Ok(ClientFrame::Ping) => {
+                                if let Err(stop) = self.write(subscription, text(ServerFrame::Pong.to_text())).await {
                                     return stop;
                                 }
                             }
                             // Already streaming: a late hello changes nothing.
-                            Ok(ClientMessage::Hello { .. }) => {}
-                            Ok(ClientMessage::Vote(vote)) => self.vote(member_id, vote),
-                            Err(err) => return Stop::BadMessage(err.code()),
+                            Ok(ClientFrame::Hello { .. }) => {}
+                            Ok(ClientFrame::Vote(vote)) => self.vote(member, vote),
+                            Err(err) => return Stop::BadMessage(err),
                         },
-                        Message::Binary(_) => return Stop::BadMessage("malformed"),
+                        Message::Binary(_) => return Stop::BadMessage(ProtocolError::Malformed),
                         Message::Close(_) => return Stop::Gone,
                         Message::Ping(_) | Message::Pong(_) => {}
                     }
@@ -431,33 +448,48 @@ impl Stream {
     }
 
     /// Hands a vote to the writer without holding up the socket; the answer comes back through `answers`.
-    fn vote(&self, member_id: i32, vote: VoteMessage) {
+    fn vote(&self, member: Option<MemberId>, vote: VoteFrame) {
         let answered = self.answered.clone();
-        let Some(writer) = self.votes.clone() else {
-            let _ = answered.send(protocol::vote_refused(&vote.key, "read_only", None, false));
+        let refused = |key: String, code, refusal, retry| {
+            ServerFrame::VoteRefused(VoteRefusedFrame {
+                key,
+                code,
+                refusal,
+                retry,
+            })
+            .to_text()
+        };
+        let (Some(writer), Some(member)) = (self.votes.clone(), member) else {
+            let _ = answered.send(refused(vote.key, VoteRefusalCode::ReadOnly, None, false));
             return;
         };
         let session = self.session_hash.clone();
         tokio::spawn(async move {
             let request = VoteRequest {
-                ballot: vote.ballot,
-                voter: member_id,
-                represented: vote.represented.unwrap_or(member_id),
+                ballot: vote.ballot.get(),
+                voter: member.get(),
+                represented: vote.represented.unwrap_or(member).get(),
                 choice: vote.choice,
                 key: vote.key.clone(),
                 session,
             };
             let frame = match writer.submit(request).await {
-                Ok(receipt) => protocol::vote_ack(&vote.key, &receipt),
-                Err(VoteError::Refused(refusal)) => protocol::vote_refused(
-                    &vote.key,
-                    "refused",
-                    serde_json::to_value(&refusal).ok(),
-                    false,
-                ),
-                Err(VoteError::BadKey) => protocol::vote_refused(&vote.key, "bad_key", None, false),
+                Ok(receipt) => ServerFrame::VoteAck(VoteAckFrame {
+                    key: vote.key,
+                    ballot: BallotId(receipt.ballot),
+                    represented: MemberId(receipt.represented),
+                    choice: receipt.choice,
+                    recorded_at: receipt.recorded_at,
+                    replayed: receipt.replayed,
+                    changed: receipt.changed,
+                })
+                .to_text(),
+                Err(VoteError::Refused(refusal)) => {
+                    refused(vote.key, VoteRefusalCode::Refused, Some(refusal), false)
+                }
+                Err(VoteError::BadKey) => refused(vote.key, VoteRefusalCode::BadKey, None, false),
                 Err(VoteError::Unavailable) => {
-                    protocol::vote_refused(&vote.key, "unavailable", None, true)
+                    refused(vote.key, VoteRefusalCode::Unavailable, None, true)
                 }
             };
             let _ = answered.send(frame);
@@ -483,13 +515,14 @@ impl Stream {
                 })?;
             let full = rows.len() as u64 >= REPLAY_PAGE;
             for row in rows {
-                let frame = protocol::event(
+                let frame = ServerFrame::event(
                     row.seq,
                     &row.kind,
                     row.occurred_at,
                     row.actor_id,
                     &row.payload,
-                );
+                )
+                .to_text();
                 guarded(self.socket.feed(text(frame)), subscription, &self.control).await?;
                 self.last = row.seq;
             }
@@ -564,7 +597,9 @@ impl Stream {
             Stop::Lagging => {
                 // The client's pending write may still be draining: give it the time a stalled reader gets.
                 let _ = tokio::time::timeout(STALL, async {
-                    socket.send(text(protocol::resync(self.last))).await?;
+                    socket
+                        .send(text(ServerFrame::Resync { seq: self.last }.to_text()))
+                        .await?;
                     socket
                         .send(Message::Close(Some(CloseFrame {
                             code: close_code::RESYNC,
@@ -587,20 +622,33 @@ impl Stream {
             Stop::BadMessage(code) => {
                 close_with(
                     socket,
-                    Some(protocol::error(code)),
+                    Some(ServerFrame::Error { code }.to_text()),
                     close_code::BAD_MESSAGE,
-                    code,
+                    reason(code),
                 )
                 .await;
-                if code == "too_large" {
+                if code == ProtocolError::TooLarge {
                     // The rest of the oversized message is still coming and is never read: closing the
                     // connection now would reset it and lose the closing frame on the client's side. Hold
                     // it a moment, so the client reads why it was closed.
                     tokio::time::sleep(CLOSE_WAIT).await;
                 }
             }
-            Stop::Failed => close_with(socket, None, 1011, "unavailable").await,
+            Stop::Failed => {
+                close_with(socket, None, close_code::UNAVAILABLE, "unavailable").await;
+            }
         }
+    }
+}
+
+/// The close frame's reason for a protocol error: its code, as in the `error` frame.
+fn reason(code: ProtocolError) -> &'static str {
+    match code {
+        ProtocolError::Malformed => "malformed",
+        ProtocolError::UnsupportedVersion => "unsupported_version",
+        ProtocolError::UnknownType => "unknown_type",
+        ProtocolError::HelloExpected => "hello_expected",
+        ProtocolError::TooLarge => "too_large",
     }
 }
 

@@ -3,6 +3,7 @@
 //! without it these tests fail with a message saying how to provide one.
 
 mod amendments;
+mod authorization;
 mod congress;
 mod export;
 mod health;

@@ -12,29 +12,17 @@ use domain::{
     },
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
 use super::secrets;
 use crate::ssr::store::{
     StoreError,
-    entities::{edition, invitation, member, membership},
+    entities::{invitation, member, membership},
+    motions::current_edition_id,
 };
-
-/// The edition people register for and act in: the one that starts last.
-///
-/// # Errors
-/// `Db` when the database fails.
-pub async fn current_edition_id<C: ConnectionTrait>(conn: &C) -> Result<Option<i32>, StoreError> {
-    Ok(edition::Entity::find()
-        .order_by_desc(edition::Column::StartsOn)
-        .order_by_desc(edition::Column::Id)
-        .one(conn)
-        .await?
-        .map(|e| e.id))
-}
 
 /// A member's status in the current edition, if they have a membership there: sign-in refuses suspended and
 /// rejected members with a clear message rather than opening a session that could do nothing.

@@ -4,11 +4,12 @@
 use domain::member::{Attendance, MemberStatus, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::{Viewer, ViewerMembership, members::current_edition_id, secrets};
+use super::{Viewer, ViewerMembership, secrets};
 use crate::ssr::live::Hub;
 use crate::ssr::store::{
     StoreError,
     entities::{member, membership, session},
+    motions::current_edition_id,
 };
 
 /// How long a session lasts without a new login: a congress week.

@@ -12,14 +12,15 @@ use std::{
 };
 
 use axum::extract::ws::Utf8Bytes;
-use domain::member::Attendance;
+use domain::{ids::MemberId, member::Attendance};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
 use tokio::{
     sync::{Notify, OnceCell, broadcast, watch},
     time::Instant,
 };
 
-use super::{cluster, protocol};
+use super::cluster;
+use crate::protocol::ServerFrame;
 use crate::ssr::store::{StoreError, log};
 
 /// One frame as it is written to every subscriber's socket. Cloning shares the text.
@@ -60,7 +61,8 @@ impl Default for Limits {
 /// Who follows a motion, as the hub needs to know them.
 #[derive(Clone, Debug)]
 pub struct Listener {
-    pub member_id: i32,
+    /// The member whose session opened the socket; `None` for a projector's read-only link (nobody).
+    pub member: Option<MemberId>,
     /// Hash of the session (cookie or bearer token), so that ending that session closes the socket.
     pub session_hash: String,
     /// `Some` for a verified delegate, counted in the presence figures where they take part from.
@@ -147,7 +149,7 @@ pub(super) struct Inner {
 }
 
 struct Registered {
-    member_id: i32,
+    member: Option<MemberId>,
     session_hash: String,
     control: Arc<Control>,
 }
@@ -260,7 +262,10 @@ impl Hub {
     }
 
     pub(super) fn rights_changed_here(&self, member_id: i32) -> usize {
-        self.end_where(|r| r.member_id == member_id, EndReason::RightsChanged)
+        self.end_where(
+            |r| r.member == Some(MemberId(member_id)),
+            EndReason::RightsChanged,
+        )
     }
 
     /// Closes the sockets opened with one session, on every instance (logout).
@@ -272,7 +277,10 @@ impl Hub {
     }
 
     pub(super) fn end_member_here(&self, member_id: i32) -> usize {
-        self.end_where(|r| r.member_id == member_id, EndReason::SessionEnded)
+        self.end_where(
+            |r| r.member == Some(MemberId(member_id)),
+            EndReason::SessionEnded,
+        )
     }
 
     pub(super) fn end_session_here(&self, session_hash: &str) -> usize {
@@ -324,12 +332,15 @@ impl Hub {
         lock(&self.inner.connections).insert(
             id,
             Registered {
-                member_id: listener.member_id,
+                member: listener.member,
                 session_hash: listener.session_hash,
                 control: control.clone(),
             },
         );
-        let presence = listener.counted_as.map(|a| (listener.member_id, a));
+        let presence = listener
+            .member
+            .zip(listener.counted_as)
+            .map(|(member, a)| (member.get(), a));
         if let Some((member, attendance)) = presence {
             room.presence_change(member, attendance, true);
         }
@@ -531,7 +542,14 @@ async fn pump(room: Arc<Room>, db: DatabaseConnection, limits: Limits) {
             let due = std::mem::take(&mut lock(&room.presence).dirty);
             let counts = room.presence_counts();
             if due && last_presence != Some(counts) {
-                room.publish(0, protocol::presence(counts.0, counts.1));
+                room.publish(
+                    0,
+                    ServerFrame::Presence {
+                        hall: counts.0,
+                        remote: counts.1,
+                    }
+                    .to_text(),
+                );
                 last_presence = Some(counts);
                 next_presence = now + limits.presence_every;
             }
@@ -547,13 +565,14 @@ async fn catch_up(room: &Room, db: &DatabaseConnection, page: u64) -> Result<(),
         for row in rows {
             room.publish(
                 row.seq,
-                protocol::event(
+                ServerFrame::event(
                     row.seq,
                     &row.kind,
                     row.occurred_at,
                     row.actor_id,
                     &row.payload,
-                ),
+                )
+                .to_text(),
             );
             room.last_seq.store(row.seq, Ordering::Release);
         }
@@ -633,7 +652,7 @@ impl Subscription {
     /// The presence figures now, as a frame (sent once to a new subscriber after its replay).
     pub fn presence_frame(&self) -> String {
         let (hall, remote) = self.room.presence_counts();
-        protocol::presence(hall, remote)
+        ServerFrame::Presence { hall, remote }.to_text()
     }
 
     /// The last seq the room published (what a replay must at least reach).
@@ -728,7 +747,7 @@ mod tests {
 
     fn listener(member_id: i32) -> Listener {
         Listener {
-            member_id,
+            member: Some(MemberId(member_id)),
             session_hash: format!("session-{member_id}"),
             counted_as: None,
         }

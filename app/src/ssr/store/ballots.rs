@@ -18,8 +18,7 @@ use sea_orm::{
 };
 
 use super::{
-    StoreError,
-    commands::CommandError,
+    CommandError, StoreError,
     entities::{ballot, edition, membership, proxy, vote},
 };
 

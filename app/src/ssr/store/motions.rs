@@ -18,6 +18,19 @@ use super::{
     entities::{amendment, edition, membership, motion, paragraph, paragraph_version, section},
 };
 
+/// The edition people register for and act in: the one that starts last.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn current_edition_id<C: ConnectionTrait>(conn: &C) -> Result<Option<i32>, StoreError> {
+    Ok(edition::Entity::find()
+        .order_by_desc(edition::Column::StartsOn)
+        .order_by_desc(edition::Column::Id)
+        .one(conn)
+        .await?
+        .map(|e| e.id))
+}
+
 /// The edition that starts last (the one the header names).
 ///
 /// # Errors
