@@ -8,6 +8,7 @@ mod m20261122_000002_identity;
 mod m20261122_000003_amendments;
 mod m20261122_000004_projector_links;
 mod m20261122_000005_votes;
+mod m20261204_000006_edition_log;
 
 /// The ordered list of migrations, applied at start-up.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_amendments::Migration),
             Box::new(m20261122_000004_projector_links::Migration),
             Box::new(m20261122_000005_votes::Migration),
+            Box::new(m20261204_000006_edition_log::Migration),
         ]
     }
 }

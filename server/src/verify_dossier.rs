@@ -64,7 +64,7 @@ pub async fn check_against_log<C: ConnectionTrait>(
     let reports = verify_log::verify_all(conn).await?;
     let broken_before = reports
         .iter()
-        .find(|r| r.motion_id == motion)
+        .find(|r| r.subject == crate::verify_log::Subject::Motion(motion))
         .and_then(|r| r.broken.as_ref())
         .is_some_and(|broken| broken_seq(broken) <= seq);
     if broken_before {

@@ -1,18 +1,29 @@
-//! `hemicycle verify-log`: recomputes the hash chain of every motion's log from the stored rows and reports
-//! the first broken link. Reads only; never migrates nor writes.
+//! `hemicycle verify-log`: recomputes the hash chain of every motion's log, and of every edition's (rules of
+//! procedure, proxies), from the stored rows and reports the first broken link. Reads only; never migrates nor
+//! writes.
 
 use app::ssr::store::{
-    entities::{motion, motion_event},
+    editions,
+    entities::{edition, motion, motion_event},
     log::canonical_envelope,
 };
 use domain::log::{BrokenLink, ChainLink, verify_chain};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-/// The verdict on one motion's log.
+/// Whose log a report is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A motion's log (its text, amendments, ballots).
+    Motion(i32),
+    /// An edition's log (its rules of procedure and proxies).
+    Edition(i32),
+}
+
+/// The verdict on one log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogReport {
-    /// The motion.
-    pub motion_id: i32,
+    /// The motion or the edition.
+    pub subject: Subject,
     /// Its title.
     pub title: String,
     /// How many events its log holds.
@@ -25,10 +36,14 @@ impl LogReport {
     /// One line for people, in French and English.
     #[must_use]
     pub fn line(&self) -> String {
+        let whose = match self.subject {
+            Subject::Motion(id) => format!("motion {id}"),
+            Subject::Edition(id) => format!("congrès / edition {id}"),
+        };
         match &self.broken {
             None => format!(
-                "motion {} « {} » : journal intègre / log intact: {} événements / events",
-                self.motion_id, self.title, self.events
+                "{whose} « {} » : journal intègre / log intact: {} événements / events",
+                self.title, self.events
             ),
             Some(broken) => {
                 let (seq, fr) = match broken {
@@ -47,15 +62,39 @@ impl LogReport {
                     ),
                 };
                 format!(
-                    "motion {} « {} » : JOURNAL ALTÉRÉ / LOG BROKEN at seq {seq}: {fr} ({broken})",
-                    self.motion_id, self.title
+                    "{whose} « {} » : JOURNAL ALTÉRÉ / LOG BROKEN at seq {seq}: {fr} ({broken})",
+                    self.title
                 )
             }
         }
     }
 }
 
-/// Verifies the log of every motion, in id order.
+/// The first broken link of a chain of stored rows `(seq, kind, actor, at, payload, prev_hash, hash)`, if any.
+fn verify_rows<'a>(
+    rows: impl IntoIterator<Item = (i64, &'a str, Option<i32>, i64, &'a str, &'a str, &'a str)>,
+) -> Option<BrokenLink> {
+    let mut links = Vec::new();
+    for (seq, kind, actor, at, payload, prev_hash, hash) in rows {
+        let Ok(payload) = serde_json::from_str(payload) else {
+            // A payload that is not JSON cannot have been hashed as stored: altered. Links before it still count.
+            return verify_chain(&links)
+                .err()
+                .or(Some(BrokenLink::HashMismatch {
+                    seq: seq.unsigned_abs(),
+                }));
+        };
+        links.push(ChainLink {
+            seq: seq.unsigned_abs(),
+            canonical: canonical_envelope(kind, actor, at, &payload),
+            prev_hash: prev_hash.to_owned(),
+            hash: hash.to_owned(),
+        });
+    }
+    verify_chain(&links).err()
+}
+
+/// Verifies the log of every motion, then of every edition, in id order.
 ///
 /// # Errors
 /// The database error, if reading fails.
@@ -71,32 +110,49 @@ pub async fn verify_all<C: ConnectionTrait>(conn: &C) -> Result<Vec<LogReport>, 
             .order_by_asc(motion_event::Column::Seq)
             .all(conn)
             .await?;
-        let mut links = Vec::with_capacity(rows.len());
-        let mut unreadable = None;
-        for row in &rows {
-            let canonical = match serde_json::from_str(&row.payload) {
-                Ok(payload) => {
-                    canonical_envelope(&row.kind, row.actor_id, row.occurred_at, &payload)
-                }
-                Err(_) => {
-                    // A payload that is not JSON cannot have been hashed as stored: altered.
-                    unreadable.get_or_insert(BrokenLink::HashMismatch {
-                        seq: row.seq.unsigned_abs(),
-                    });
-                    break;
-                }
-            };
-            links.push(ChainLink {
-                seq: row.seq.unsigned_abs(),
-                canonical,
-                prev_hash: row.prev_hash.clone(),
-                hash: row.hash.clone(),
-            });
-        }
-        let broken = verify_chain(&links).err().or(unreadable);
+        let broken = verify_rows(rows.iter().map(|r| {
+            (
+                r.seq,
+                r.kind.as_str(),
+                r.actor_id,
+                r.occurred_at,
+                r.payload.as_str(),
+                r.prev_hash.as_str(),
+                r.hash.as_str(),
+            )
+        }));
         reports.push(LogReport {
-            motion_id: m.id,
+            subject: Subject::Motion(m.id),
             title: m.title,
+            events: rows.len(),
+            broken,
+        });
+    }
+    let editions_rows = edition::Entity::find()
+        .order_by_asc(edition::Column::Id)
+        .all(conn)
+        .await?;
+    for e in editions_rows {
+        let rows = editions::events(conn, e.id)
+            .await
+            .map_err(|err| match err {
+                app::ssr::store::StoreError::Db(db) => db,
+                other => DbErr::Custom(other.to_string()),
+            })?;
+        let broken = verify_rows(rows.iter().map(|r| {
+            (
+                r.seq,
+                r.kind.as_str(),
+                r.actor_id,
+                r.occurred_at,
+                r.payload.as_str(),
+                r.prev_hash.as_str(),
+                r.hash.as_str(),
+            )
+        }));
+        reports.push(LogReport {
+            subject: Subject::Edition(e.id),
+            title: e.title,
             events: rows.len(),
             broken,
         });

@@ -287,6 +287,12 @@ pub enum Refusal {
     /// The session this request (or socket) was opened with has ended.
     #[error("the session has ended")]
     SessionEnded,
+    /// No proxy of the edition with this id is in force.
+    #[error("proxy {proxy} not found")]
+    ProxyNotFound {
+        /// The id asked.
+        proxy: i32,
+    },
 }
 
 /// Every translation key of [`Refusal::message_key`], once each.
@@ -335,6 +341,7 @@ pub const MESSAGE_KEYS: &[&str] = &[
     "refusal.account_exists",
     "refusal.invitation_for_another",
     "refusal.session_ended",
+    "refusal.proxy_not_found",
 ];
 
 impl Refusal {
@@ -387,6 +394,7 @@ impl Refusal {
             Refusal::AccountExists => "refusal.account_exists",
             Refusal::InvitationForAnother => "refusal.invitation_for_another",
             Refusal::SessionEnded => "refusal.session_ended",
+            Refusal::ProxyNotFound { .. } => "refusal.proxy_not_found",
         }
     }
 
@@ -473,6 +481,7 @@ impl Refusal {
             Refusal::AccountExists | Refusal::InvitationForAnother | Refusal::SessionEnded => {
                 Vec::new()
             }
+            Refusal::ProxyNotFound { proxy } => vec![id("proxy", proxy)],
         }
     }
 }
@@ -628,6 +637,7 @@ mod tests {
             Refusal::AccountExists,
             Refusal::InvitationForAnother,
             Refusal::SessionEnded,
+            Refusal::ProxyNotFound { proxy: 9 },
         ];
         for refusal in &all {
             match refusal {
@@ -674,7 +684,8 @@ mod tests {
                 | Refusal::NotInVoteOrder { .. }
                 | Refusal::AccountExists
                 | Refusal::InvitationForAnother
-                | Refusal::SessionEnded => {}
+                | Refusal::SessionEnded
+                | Refusal::ProxyNotFound { .. } => {}
             }
         }
         all

@@ -851,8 +851,8 @@ pub async fn set_procedure(
 ) -> Result<(), ApiError> {
     use domain::ballot::{Majority, Procedure, Quorum};
 
-    use crate::ssr::store::ballots;
-    let (state, _, edition) =
+    use crate::ssr::{now_millis, store::editions};
+    let (state, viewer, edition) =
         server::edition_action(motion_id, domain::policy::Action::ManageProxies).await?;
     let majority = Majority::from_code(&majority)
         .ok_or_else(|| ApiError::BadRequest("majorité inconnue / unknown majority".to_owned()))?;
@@ -874,7 +874,7 @@ pub async fn set_procedure(
         },
         proxy_limit,
     };
-    ballots::set_procedure(&state.db, edition, &procedure)
+    editions::set_procedure(&state.db, edition, &viewer.actor(), procedure, now_millis())
         .await
         .map_err(ApiError::from)
 }
@@ -893,7 +893,7 @@ pub async fn add_proxy(
     starts: Option<String>,
     ends: Option<String>,
 ) -> Result<i32, ApiError> {
-    use crate::ssr::{now_millis, store::ballots};
+    use crate::ssr::{now_millis, store::editions};
     let (state, viewer, edition) =
         server::edition_action(motion_id, domain::policy::Action::ManageProxies).await?;
     let now = now_millis();
@@ -910,16 +910,16 @@ pub async fn add_proxy(
     };
     let starts = read(starts, now)?;
     let ends = read(ends, starts + 24 * 3600 * 1000)?;
-    ballots::add_proxy(
+    editions::grant_proxy(
         &state.db,
         edition,
+        &viewer.actor(),
         domain::ballot::Proxy {
             holder: domain::ids::MemberId(holder),
             represented: domain::ids::MemberId(represented),
             starts,
             ends,
         },
-        viewer.member_id,
         now,
     )
     .await
@@ -932,10 +932,10 @@ pub async fn add_proxy(
 /// `Unauthenticated`; `Forbidden`; `NotFound`.
 #[server(prefix = "/api/fn", endpoint = "revoke_proxy")]
 pub async fn revoke_proxy(motion_id: i32, proxy_id: i32) -> Result<(), ApiError> {
-    use crate::ssr::{now_millis, store::ballots};
-    let (state, _, edition) =
+    use crate::ssr::{now_millis, store::editions};
+    let (state, viewer, edition) =
         server::edition_action(motion_id, domain::policy::Action::ManageProxies).await?;
-    ballots::revoke_proxy(&state.db, edition, proxy_id, now_millis())
+    editions::revoke_proxy(&state.db, edition, &viewer.actor(), proxy_id, now_millis())
         .await
         .map_err(ApiError::from)
 }

@@ -4,6 +4,7 @@
 pub mod amendments;
 pub mod ballots;
 pub mod commands;
+pub mod editions;
 pub mod entities;
 pub mod export;
 pub mod log;

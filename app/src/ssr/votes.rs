@@ -21,12 +21,11 @@ use std::{
 };
 
 use domain::{
-    ballot::{Choice, Proxy, represented_by},
+    ballot::{Choice, Proxy},
     ids::{BallotId, MemberId},
     member::{Actor, MemberStatus, Role},
-    motion::Phase,
-    policy::{Action, can},
     refusal::Refusal,
+    vote::{BallotFacts, VoteAsk, VoteDecision, decide_vote},
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
@@ -387,7 +386,8 @@ struct Context<'a> {
     now: i64,
 }
 
-/// The rules of one vote, against the ballot, the members, the proxies and the votes standing so far.
+/// One vote against the batch's facts: the rules are `domain::vote::decide_vote`; this keeps the batch's
+/// bookkeeping (votes standing so far, rows to insert or update) in step with what it decides.
 fn decide(
     request: &VoteRequest,
     context: &Context<'_>,
@@ -395,58 +395,44 @@ fn decide(
     inserts: &mut HashMap<(i32, i32), (i32, Choice, String)>,
     updates: &mut HashMap<(i32, i32), (i32, Choice, String)>,
 ) -> Result<Receipt, VoteError> {
-    let refused = |refusal| Err(VoteError::Refused(refusal));
-    let Some(ballot) = context.ballots.get(&request.ballot) else {
-        return refused(Refusal::BallotNotFound {
-            ballot: BallotId(request.ballot),
-        });
+    let row = context.ballots.get(&request.ballot);
+    let edition = row.map(|b| b.edition_id);
+    let membership =
+        |member: i32| edition.and_then(|e| context.memberships.get(&(e, member)).copied());
+    let (role, status) =
+        membership(request.voter).unwrap_or((Role::Observer, MemberStatus::Pending));
+    let ask = VoteAsk {
+        voter: Actor {
+            id: MemberId(request.voter),
+            role,
+            status,
+        },
+        represented: MemberId(request.represented),
+        represented_standing: membership(request.represented),
+        choice: request.choice,
     };
-    if ballot.status != ballots::OPEN {
-        return refused(Refusal::BallotNotOpen {
-            ballot: BallotId(request.ballot),
-        });
-    }
-    let membership = |member: i32| {
-        context
-            .memberships
-            .get(&(ballot.edition_id, member))
-            .copied()
-            .unwrap_or((Role::Observer, MemberStatus::Pending))
-    };
-    let (role, status) = membership(request.voter);
-    let actor = Actor {
-        id: MemberId(request.voter),
-        role,
-        status,
-    };
-    // A ballot is only ever open in session.
-    can(&actor, Action::Vote, Phase::Session).map_err(VoteError::Refused)?;
-    let proxies = context
-        .proxies
-        .get(&ballot.edition_id)
+    let proxies = edition
+        .and_then(|e| context.proxies.get(&e))
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let allowed = represented_by(MemberId(request.voter), proxies, context.now);
-    if request.represented == request.voter {
-        if !allowed.contains(&MemberId(request.voter)) {
-            return refused(Refusal::ProxyGiven {
-                member: MemberId(request.voter),
-            });
-        }
-    } else {
-        can(&actor, Action::VoteByProxy, Phase::Session).map_err(VoteError::Refused)?;
-        if membership(request.represented) != (Role::Delegate, MemberStatus::Verified) {
-            return refused(Refusal::NotEligibleVoter {
-                member: MemberId(request.represented),
-            });
-        }
-        if !allowed.contains(&MemberId(request.represented)) {
-            return refused(Refusal::NoProxy {
-                member: MemberId(request.represented),
-            });
-        }
-    }
     let slot = (request.ballot, request.represented);
+    let current = standing.get(&slot).copied();
+    let decision = decide_vote(
+        &ask,
+        row.map(|b| BallotFacts {
+            id: BallotId(b.id),
+            open: b.status == ballots::OPEN,
+            allow_change: b.allow_change,
+        }),
+        BallotId(request.ballot),
+        proxies,
+        current.map(|s| domain::vote::Standing {
+            choice: s.choice,
+            recorded_at: s.recorded_at,
+        }),
+        context.now,
+    )
+    .map_err(VoteError::Refused)?;
     let receipt = |choice, recorded_at, replayed, changed| Receipt {
         ballot: request.ballot,
         represented: request.represented,
@@ -455,43 +441,32 @@ fn decide(
         replayed,
         changed,
     };
-    match standing.get(&slot).copied() {
-        None => {
+    let change = (request.voter, request.choice, request.key.clone());
+    Ok(match decision {
+        VoteDecision::Same(same) => receipt(same.choice, same.recorded_at, true, false),
+        VoteDecision::Record | VoteDecision::Change => {
+            let stored = current.is_some_and(|c| c.stored);
             standing.insert(
                 slot,
                 Standing {
                     choice: request.choice,
                     recorded_at: context.now,
-                    stored: false,
+                    stored,
                 },
             );
-            inserts.insert(slot, (request.voter, request.choice, request.key.clone()));
-            Ok(receipt(request.choice, context.now, false, false))
-        }
-        Some(current) if current.choice == request.choice => {
-            Ok(receipt(current.choice, current.recorded_at, true, false))
-        }
-        Some(current) if ballot.allow_change => {
-            standing.insert(
-                slot,
-                Standing {
-                    choice: request.choice,
-                    recorded_at: context.now,
-                    stored: current.stored,
-                },
-            );
-            let change = (request.voter, request.choice, request.key.clone());
-            if current.stored {
+            if stored {
                 updates.insert(slot, change);
             } else {
                 inserts.insert(slot, change);
             }
-            Ok(receipt(request.choice, context.now, false, true))
+            receipt(
+                request.choice,
+                context.now,
+                false,
+                decision == VoteDecision::Change,
+            )
         }
-        Some(_) => refused(Refusal::AlreadyVoted {
-            ballot: BallotId(request.ballot),
-        }),
-    }
+    })
 }
 
 /// The answer already given to a key; a key reused for another vote is refused.

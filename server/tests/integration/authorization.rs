@@ -348,8 +348,9 @@ const TABLE: &[(Call, Stage, [Expect; 9])] = &[
     (Call::OpenBallot,          Stage::Adopted, [U,  F,  F,  U,  F,  F,  F,  PH, F ]),
     (Call::RecordHallCount,     Stage::Adopted, [U,  F,  F,  U,  F,  F,  F,  PH, F ]),
     // The final ballot is closed: the vote writer says so before it looks at who votes.
-    (Call::CastVote,            Stage::Adopted, [U,  BC, BC, U,  BC, BC, BC, BC, BC]),
-    (Call::CastVoteForAnother,  Stage::Adopted, [U,  BC, BC, U,  BC, BC, BC, BC, BC]),
+    // Who may vote is checked before the ballot: the others learn nothing about it.
+    (Call::CastVote,            Stage::Adopted, [U,  F,  F,  U,  F,  BC, BC, F,  F ]),
+    (Call::CastVoteForAnother,  Stage::Adopted, [U,  F,  F,  U,  F,  BC, BC, F,  F ]),
     (Call::CloseBallot,         Stage::Adopted, [U,  F,  F,  U,  F,  F,  F,  PH, F ]),
     (Call::SetVoteOrder,        Stage::Adopted, [U,  F,  F,  U,  F,  F,  F,  PH, F ]),
     (Call::SetProcedure,        Stage::Adopted, [U,  F,  F,  U,  F,  F,  F,  F,  OK]),

@@ -6,6 +6,7 @@ use app::ssr::store::entities::member;
 use app::ssr::{
     demo,
     live::{Hub, Limits},
+    store::editions,
     store::{self, commands},
 };
 use domain::{
@@ -77,6 +78,52 @@ async fn verify_log_passes_an_intact_log_and_names_the_first_altered_event() {
         .await
         .expect("filed");
 
+        // The edition's own log: rules of procedure and a proxy, through the command path.
+        let edition = app::ssr::store::motions::edition_of_motion(&db, motion)
+            .await
+            .expect("its edition");
+        let organizer_id = member::Entity::find()
+            .filter(member::Column::Email.eq("claire.fontaine@congres-demo.fr"))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("the organizer")
+            .id;
+        let organizer = Actor::verified(MemberId(organizer_id), Role::Organizer);
+        let karim = member::Entity::find()
+            .filter(member::Column::Email.eq("karim.benali@congres-demo.fr"))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("Karim")
+            .id;
+        editions::set_procedure(
+            &db,
+            edition,
+            &organizer,
+            domain::ballot::Procedure::default(),
+            SEED_TIME,
+        )
+        .await
+        .expect("rules set");
+        let proxy = editions::grant_proxy(
+            &db,
+            edition,
+            &organizer,
+            domain::ballot::Proxy {
+                holder: MemberId(author),
+                represented: MemberId(karim),
+                starts: SEED_TIME,
+                ends: SEED_TIME + 3_600_000,
+            },
+            SEED_TIME,
+        )
+        .await
+        .expect("proxy given");
+        editions::revoke_proxy(&db, edition, &organizer, proxy, SEED_TIME + 1)
+            .await
+            .expect("proxy revoked");
+
         let output = verify_log(&database.url);
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
@@ -88,6 +135,30 @@ async fn verify_log_passes_an_intact_log_and_names_the_first_altered_event() {
             stdout.contains("journal intègre / log intact: 18 événements"),
             "{stdout}"
         );
+        assert!(
+            stdout.contains(&format!("congrès / edition {edition}"))
+                && stdout.contains("log intact: 3 événements"),
+            "the edition's log is checked too: {stdout}"
+        );
+        db.execute_unprepared(&format!(
+            "UPDATE edition_events SET payload = REPLACE(payload, '\"represented\":{karim}', '\"represented\":{organizer_id}') \
+             WHERE edition_id = {edition} AND seq = 2"
+        ))
+        .await
+        .expect("tampered");
+        let output = verify_log(&database.url);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "{backend:?}: {stdout}");
+        assert!(
+            stdout.contains("LOG BROKEN at seq 2"),
+            "a forged proxy is found: {stdout}"
+        );
+        db.execute_unprepared(&format!(
+            "UPDATE edition_events SET payload = REPLACE(payload, '\"represented\":{organizer_id}', '\"represented\":{karim}') \
+             WHERE edition_id = {edition} AND seq = 2"
+        ))
+        .await
+        .expect("restored");
 
         db.execute_unprepared(&format!(
             "UPDATE motion_events SET payload = REPLACE(payload, 'Des millions', 'Des milliards') \

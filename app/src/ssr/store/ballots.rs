@@ -6,15 +6,14 @@
 //! `ballot_voters` when a ballot closes, so the result's `registered` figure can be checked later.
 
 use domain::{
-    ballot::{BallotRules, BallotSubject, Choice, Procedure, Proxy, Tally, check_new_proxy},
+    ballot::{BallotRules, BallotSubject, Choice, Procedure, Proxy, Tally},
     command::ClosingCount,
     ids::{BallotId, MemberId},
     member::{MemberStatus, Role},
-    refusal::Refusal,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 
 use super::{
@@ -197,44 +196,6 @@ pub async fn procedure<C: ConnectionTrait>(
         .unwrap_or_default())
 }
 
-/// Saves the edition's rules of procedure.
-///
-/// # Errors
-/// `Refused(InvalidQuorum)` for a quorum that is not a fraction in (0, 1]; `Refused(NumberOutOfRange)` for a
-/// proxy limit outside 0–10; `Store` when the database fails.
-pub async fn set_procedure<C: ConnectionTrait>(
-    conn: &C,
-    edition_id: i32,
-    procedure: &Procedure,
-) -> Result<(), CommandError> {
-    if procedure
-        .ballots
-        .quorum
-        .is_some_and(|quorum| !quorum.is_valid())
-    {
-        return Err(CommandError::Refused(Refusal::InvalidQuorum));
-    }
-    if procedure.proxy_limit > MAX_PROXY_LIMIT {
-        return Err(CommandError::Refused(Refusal::NumberOutOfRange {
-            min: 0,
-            max: MAX_PROXY_LIMIT,
-        }));
-    }
-    let json = serde_json::to_string(procedure).unwrap_or_default();
-    edition::ActiveModel {
-        id: Set(edition_id),
-        procedure: Set(Some(json)),
-        ..Default::default()
-    }
-    .update(conn)
-    .await
-    .map_err(StoreError::from)?;
-    Ok(())
-}
-
-/// The most proxies one holder may be allowed by the rules of procedure.
-pub const MAX_PROXY_LIMIT: u32 = 10;
-
 /// The proxies of an edition not revoked, as the domain sees them, with their row ids.
 ///
 /// # Errors
@@ -262,93 +223,6 @@ pub async fn proxies<C: ConnectionTrait>(
             )
         })
         .collect())
-}
-
-/// Records a proxy after checking it against the rules of procedure and the proxies already recorded (in one
-/// transaction, so two organizers cannot both give the last allowed proxy). Both members must be eligible
-/// voters of the edition.
-///
-/// # Errors
-/// `Refused(NotEligibleVoter)`, `Refused(ProxyRefused)`; `Store` when the database fails.
-pub async fn add_proxy(
-    db: &DatabaseConnection,
-    edition_id: i32,
-    new: Proxy,
-    created_by: i32,
-    now: i64,
-) -> Result<i32, CommandError> {
-    let txn = super::begin_write(db).await.map_err(StoreError::from)?;
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
-        // Serializes proxy changes of one edition: the limit is checked against what the others wrote.
-        edition::Entity::find_by_id(edition_id)
-            .lock_exclusive()
-            .one(&txn)
-            .await
-            .map_err(StoreError::from)?;
-    }
-    for member in [new.holder, new.represented] {
-        let eligible = membership::Entity::find()
-            .filter(membership::Column::EditionId.eq(edition_id))
-            .filter(membership::Column::MemberId.eq(member.get()))
-            .filter(membership::Column::Role.eq(Role::Delegate.code()))
-            .filter(membership::Column::Status.eq(MemberStatus::Verified.code()))
-            .one(&txn)
-            .await
-            .map_err(StoreError::from)?;
-        if eligible.is_none() {
-            return Err(CommandError::Refused(Refusal::NotEligibleVoter { member }));
-        }
-    }
-    let limit = procedure(&txn, edition_id).await?.proxy_limit;
-    let existing: Vec<Proxy> = proxies(&txn, edition_id)
-        .await?
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect();
-    check_new_proxy(&new, &existing, limit)
-        .map_err(|problem| CommandError::Refused(Refusal::ProxyRefused { problem }))?;
-    let row = proxy::ActiveModel {
-        edition_id: Set(edition_id),
-        holder_id: Set(new.holder.get()),
-        represented_id: Set(new.represented.get()),
-        starts_at: Set(new.starts),
-        ends_at: Set(new.ends),
-        created_by: Set(created_by),
-        created_at: Set(now),
-        revoked_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(StoreError::from)?;
-    txn.commit().await.map_err(StoreError::from)?;
-    Ok(row.id)
-}
-
-/// Revokes a proxy of the edition (it stays in the audit trail with its revocation time).
-///
-/// # Errors
-/// `NotFound` when the edition has no such proxy in force; `Db` when the database fails.
-pub async fn revoke_proxy<C: ConnectionTrait>(
-    conn: &C,
-    edition_id: i32,
-    id: i32,
-    now: i64,
-) -> Result<(), StoreError> {
-    let found = proxy::Entity::find_by_id(id)
-        .filter(proxy::Column::EditionId.eq(edition_id))
-        .filter(proxy::Column::RevokedAt.is_null())
-        .one(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    proxy::ActiveModel {
-        id: Set(found.id),
-        revoked_at: Set(Some(now)),
-        ..Default::default()
-    }
-    .update(conn)
-    .await?;
-    Ok(())
 }
 
 /// Every vote of a ballot for the audit view: `(represented, cast by, choice, when, changes)`, by represented

@@ -149,6 +149,32 @@ pub mod motion_event {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// One entry of an edition's own log (rules of procedure, proxies), chained like a motion's.
+pub mod edition_event {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "edition_events")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub edition_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        pub kind: String,
+        pub actor_id: Option<i32>,
+        pub occurred_at: i64,
+        #[sea_orm(column_type = "Text")]
+        pub payload: String,
+        pub prev_hash: String,
+        pub hash: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// A person: an elected official (or an organizer, an observer) with a mandate.
 pub mod member {
     use sea_orm::entity::prelude::*;

@@ -47,6 +47,32 @@ pub fn canonical_envelope(
     }))
 }
 
+/// An event placed in a chain: its seq, the hash it follows, its own hash and its stored (canonical) payload.
+pub struct Chained {
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+    pub payload: String,
+}
+
+/// Places `event` after `head` (the chain's last seq and hash; `None` for the first event). The one hashing of
+/// every log: motions' and editions'.
+pub fn chain(head: Option<(i64, String)>, event: &NewEvent) -> Chained {
+    let (seq, prev_hash) = head.map_or((1, GENESIS_HASH.to_owned()), |(seq, hash)| (seq + 1, hash));
+    let envelope = canonical_envelope(
+        event.kind,
+        event.actor_id,
+        event.occurred_at,
+        &event.payload,
+    );
+    Chained {
+        hash: chain_hash(&prev_hash, seq.unsigned_abs(), &envelope),
+        payload: canonical_json(&event.payload),
+        seq,
+        prev_hash,
+    }
+}
+
 /// Appends `event` to the log of `motion_id` with the next `seq`, chained to the previous hash.
 /// Call it inside the transaction that changes the materialized tables.
 ///
@@ -63,31 +89,21 @@ pub async fn append<C: ConnectionTrait>(
         .order_by_desc(motion_event::Column::Seq)
         .one(conn)
         .await?;
-    let (seq, prev_hash) = match head {
-        Some(head) => (head.seq + 1, head.hash),
-        None => (1, GENESIS_HASH.to_owned()),
-    };
-    let envelope = canonical_envelope(
-        event.kind,
-        event.actor_id,
-        event.occurred_at,
-        &event.payload,
-    );
-    let hash = chain_hash(&prev_hash, seq.unsigned_abs(), &envelope);
+    let chained = chain(head.map(|h| (h.seq, h.hash)), &event);
     motion_event::ActiveModel {
         motion_id: Set(motion_id),
-        seq: Set(seq),
+        seq: Set(chained.seq),
         kind: Set(event.kind.to_owned()),
         actor_id: Set(event.actor_id),
         occurred_at: Set(event.occurred_at),
-        payload: Set(canonical_json(&event.payload)),
-        prev_hash: Set(prev_hash),
-        hash: Set(hash),
+        payload: Set(chained.payload),
+        prev_hash: Set(chained.prev_hash),
+        hash: Set(chained.hash),
     }
     .insert(conn)
     .await
     .map_err(|err| StoreError::from_write(err, "motion_events_seq"))?;
-    Ok(seq)
+    Ok(chained.seq)
 }
 
 /// The events of a motion after `since`, in order.
