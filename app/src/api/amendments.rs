@@ -256,9 +256,7 @@ mod server {
             member.id = viewer.member_id
         );
         commands::execute(
-            &state.db,
-            &state.heads,
-            &state.live,
+            state.commands(),
             motion_id,
             Some(viewer.member_id),
             now_millis(),

@@ -659,9 +659,7 @@ pub async fn close_ballot(
         .map_err(ApiError::from)?;
     let ballot = domain::ids::BallotId(ballot_id);
     commands::execute_prepared(
-        &state.db,
-        &state.heads,
-        &state.live,
+        state.commands(),
         motion_id,
         Some(viewer.member_id),
         now_millis(),

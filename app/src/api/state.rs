@@ -77,6 +77,15 @@ impl AppState {
         })
     }
 
+    /// What a motion's commands work with.
+    pub fn commands(&self) -> crate::ssr::store::commands::Ctx<'_> {
+        crate::ssr::store::commands::Ctx {
+            db: &self.db,
+            heads: &self.heads,
+            live: &self.live,
+        }
+    }
+
     /// The origins (`scheme://host[:port]`) of the OpenID providers, where sign-in forms lead.
     pub fn oidc_origins(&self) -> Vec<String> {
         self.oidc

@@ -3,8 +3,9 @@
 //! growth per connection, seq gaps and duplicates — then the same against a bare axum broadcast server (the
 //! baseline, built in: `loadgen baseline-server`) in the same run, pinned to the same core.
 //!
-//! Lean on purpose: one task per connection, 4 KiB read buffers, frames scanned for two numbers rather than
-//! parsed. Tokens come from `hemicycle issue-tokens`. See `docs/benchmarks.md` for the commands.
+//! Lean on purpose: one task per connection, 4 KiB read buffers, each frame parsed once with the protocol's own
+//! types (`app::protocol`, the event's payload left raw), by the socket loop every client shares
+//! (`loadgen/socket.rs`). Tokens come from `hemicycle issue-tokens`. See `docs/benchmarks.md` for the commands.
 
 use std::{
     net::SocketAddr,
@@ -18,6 +19,7 @@ use std::{
 };
 
 use anyhow::{Context, bail};
+use app::protocol::{ClientFrame, ServerFrame};
 use axum::{
     Router,
     extract::{
@@ -30,15 +32,14 @@ use axum::{
     serve::ListenerExt,
 };
 use clap::{Parser, Subcommand};
-use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Semaphore, broadcast, mpsc};
-use tokio_tungstenite::{
-    client_async_with_config,
-    tungstenite::{Message, client::IntoClientRequest, protocol::WebSocketConfig},
-};
+
+use crate::socket::{End, Flow, Handler, Socket};
 
 #[path = "loadgen/commands.rs"]
 mod commands;
+#[path = "loadgen/socket.rs"]
+mod socket;
 #[path = "loadgen/votes.rs"]
 mod votes;
 
@@ -145,10 +146,11 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .and_then(|kib| kib.parse().ok())
 }
 
-/// The number after `key` in `text` (digits only).
-fn number_after(text: &str, key: &str) -> Option<u64> {
-    let start = text.find(key)? + key.len();
-    let digits: &str = &text[start..];
+/// The marker a trigger wrote into its event (`loadgen t=<µs>`), found in the event's stored payload: the one
+/// text we search is our own, the frame itself is parsed.
+fn marker_micros(payload: &str) -> Option<u64> {
+    const MARKER: &str = "loadgen t=";
+    let digits = &payload[payload.find(MARKER)? + MARKER.len()..];
     let end = digits
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(digits.len());
@@ -187,32 +189,6 @@ impl Endpoint {
     }
 }
 
-async fn open_client(
-    url: &str,
-    authorization: Option<&str>,
-) -> anyhow::Result<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>> {
-    let mut request = url.into_client_request()?;
-    if let Some(authorization) = authorization {
-        request
-            .headers_mut()
-            .insert("authorization", authorization.parse()?);
-    }
-    let host = request
-        .uri()
-        .authority()
-        .context("a host in the URL")?
-        .as_str()
-        .to_owned();
-    let stream = tokio::net::TcpStream::connect(host).await?;
-    stream.set_nodelay(true)?;
-    let config = WebSocketConfig::default()
-        .read_buffer_size(4096)
-        .write_buffer_size(0)
-        .max_message_size(Some(1 << 20));
-    let (ws, _) = client_async_with_config(request, stream, Some(config)).await?;
-    Ok(ws)
-}
-
 /// The options of one client.
 #[derive(Clone)]
 struct ClientPlan {
@@ -225,6 +201,45 @@ struct ClientPlan {
     index: usize,
 }
 
+/// A following client's checks, fed one parsed frame at a time (across its reconnections).
+struct Follower {
+    seen: Seen,
+    /// The last seq applied: where a reconnection starts.
+    last_seq: Option<i64>,
+    /// Marked events seen, out of `events`.
+    marked: usize,
+    events: usize,
+}
+
+impl Handler for Follower {
+    fn frame(&mut self, frame: ServerFrame, received_at: u64, _: &mut Vec<ClientFrame>) -> Flow {
+        match frame {
+            ServerFrame::Resync { .. } => self.seen.resyncs += 1,
+            ServerFrame::Event(event) => {
+                let seq = event.seq;
+                match self.last_seq {
+                    Some(last) if seq <= last => self.seen.duplicates += 1,
+                    Some(last) if seq > last + 1 => self.seen.gaps += 1,
+                    _ => {}
+                }
+                self.last_seq = Some(self.last_seq.map_or(seq, |last| last.max(seq)));
+                if let Some(sent) = marker_micros(event.data.get()) {
+                    let latency = received_at.saturating_sub(sent);
+                    self.seen
+                        .latencies_us
+                        .push(u32::try_from(latency).unwrap_or(u32::MAX));
+                    self.marked += 1;
+                    if self.marked >= self.events {
+                        return Flow::Close;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Flow::Continue
+    }
+}
+
 /// One client: connect, wait for `live`, report ready, then count until `events` marked events were seen,
 /// reconnecting from its last seq if asked to.
 async fn client(
@@ -233,54 +248,45 @@ async fn client(
     ready: mpsc::Sender<bool>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Seen {
-    let mut seen = Seen::default();
-    let mut last_seq = plan.start;
+    let mut follower = Follower {
+        seen: Seen::default(),
+        last_seq: plan.start,
+        marked: 0,
+        events: plan.events,
+    };
     let mut announced = false;
-    let mut marked = 0;
     let mut dropped_at: Option<Instant> = None;
     let mut attempt: u32 = 0;
     loop {
-        let url = plan.endpoint.url_after(last_seq);
+        let url = plan.endpoint.url_after(follower.last_seq);
         let opened = {
             let _permit = gate.acquire().await;
-            open_client(&url, plan.endpoint.authorization.as_deref()).await
+            Socket::open(&url, plan.endpoint.authorization.as_deref()).await
         };
-        let mut ws = match opened {
-            Ok(ws) => ws,
+        let mut socket = match opened {
+            Ok(socket) => socket,
             Err(_) if plan.reconnect && dropped_at.is_some() => {
                 attempt += 1;
                 backoff(plan.index, attempt).await;
                 continue;
             }
             Err(_) => {
-                seen.failed = true;
+                follower.seen.failed = true;
                 if !announced {
                     let _ = ready.send(false).await;
                 }
-                return seen;
+                return follower.seen;
             }
         };
-        loop {
-            let message = tokio::select! {
-                message = ws.next() => message,
-                _ = stop.changed() => {
-                    let _ = ws.close(None).await;
-                    return seen;
-                }
-            };
-            let text = match message {
-                Some(Ok(Message::Text(text))) => text,
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-                Some(Ok(_)) => continue,
-            };
-            let text = text.as_str();
-            let received_at = now_micros();
-            if text.contains(r#""type":"live""#) {
-                if last_seq.is_none() {
-                    last_seq = number_after(text, r#""seq":"#).and_then(|s| i64::try_from(s).ok());
+        let end = match socket.until_live(&mut follower, &mut stop).await {
+            Ok(seq) => {
+                if follower.last_seq.is_none() {
+                    follower.last_seq = Some(seq);
                 }
                 if let Some(at) = dropped_at.take() {
-                    seen.reconnects_us
+                    follower
+                        .seen
+                        .reconnects_us
                         .push(u32::try_from(at.elapsed().as_micros()).unwrap_or(u32::MAX));
                     attempt = 0;
                 }
@@ -288,35 +294,12 @@ async fn client(
                     announced = true;
                     let _ = ready.send(true).await;
                 }
-                continue;
+                socket.follow(&mut follower, &mut stop).await
             }
-            if text.contains(r#""type":"resync""#) {
-                seen.resyncs += 1;
-                continue;
-            }
-            if !text.contains(r#""type":"event""#) {
-                continue;
-            }
-            let Some(seq) = number_after(text, r#""seq":"#).and_then(|s| i64::try_from(s).ok())
-            else {
-                continue;
-            };
-            match last_seq {
-                Some(last) if seq <= last => seen.duplicates += 1,
-                Some(last) if seq > last + 1 => seen.gaps += 1,
-                _ => {}
-            }
-            last_seq = Some(last_seq.map_or(seq, |last| last.max(seq)));
-            if let Some(sent) = number_after(text, "loadgen t=") {
-                let latency = received_at.saturating_sub(sent);
-                seen.latencies_us
-                    .push(u32::try_from(latency).unwrap_or(u32::MAX));
-                marked += 1;
-                if marked >= plan.events {
-                    let _ = ws.close(None).await;
-                    return seen;
-                }
-            }
+            Err(end) => end,
+        };
+        if end != End::Dropped {
+            return follower.seen;
         }
         // The socket dropped before every event came.
         if plan.reconnect && announced {
@@ -325,11 +308,11 @@ async fn client(
             backoff(plan.index, attempt).await;
             continue;
         }
-        seen.failed = true;
+        follower.seen.failed = true;
         if !announced {
             let _ = ready.send(false).await;
         }
-        return seen;
+        return follower.seen;
     }
 }
 
@@ -354,18 +337,39 @@ async fn stalled(
     start: Option<i64>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> bool {
-    match open_client(
+    match Socket::open(
         &endpoint.url_after(start),
         endpoint.authorization.as_deref(),
     )
     .await
     {
-        Ok(ws) => {
+        Ok(socket) => {
             wait_stop(&mut stop).await;
-            drop(ws);
+            drop(socket);
             true
         }
         Err(_) => false,
+    }
+}
+
+/// The flooding client's timer: one `ping` every `period`, late ones sent at once (as `Interval` would).
+struct Flood {
+    period: Duration,
+    next: tokio::time::Instant,
+}
+
+impl Handler for Flood {
+    fn frame(&mut self, _: ServerFrame, _: u64, _: &mut Vec<ClientFrame>) -> Flow {
+        Flow::Continue
+    }
+
+    fn wake_at(&self) -> Option<tokio::time::Instant> {
+        Some(self.next)
+    }
+
+    fn wake(&mut self, send: &mut Vec<ClientFrame>) {
+        send.push(ClientFrame::Ping);
+        self.next += self.period;
     }
 }
 
@@ -376,7 +380,7 @@ async fn flood(
     rate: u32,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> bool {
-    let Ok(mut ws) = open_client(
+    let Ok(mut socket) = Socket::open(
         &endpoint.url_after(start),
         endpoint.authorization.as_deref(),
     )
@@ -384,22 +388,11 @@ async fn flood(
     else {
         return false;
     };
-    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / u64::from(rate.max(1))));
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {
-                if ws.send(Message::text(r#"{"v":1,"type":"ping"}"#)).await.is_err() {
-                    return false;
-                }
-            }
-            message = ws.next() => {
-                if !matches!(message, Some(Ok(_))) {
-                    return false;
-                }
-            }
-            () = wait_stop(&mut stop) => return true,
-        }
-    }
+    let mut flood = Flood {
+        period: Duration::from_micros(1_000_000 / u64::from(rate.max(1))),
+        next: tokio::time::Instant::now(),
+    };
+    socket.follow(&mut flood, &mut stop).await == End::Stopped
 }
 
 /// What a run measured.
@@ -695,24 +688,13 @@ async fn measure(
 /// The current head seq and the first section, read the way a page reads them.
 async fn probe(args: &RunArgs, http: &reqwest::Client, token: &str) -> anyhow::Result<(i64, i32)> {
     let ws_url = format!(
-        "{}/api/v1/motions/{}/live?since=0",
+        "{}/api/v1/motions/{}/live",
         args.url.replacen("http", "ws", 1),
         args.motion
     );
-    let mut ws = open_client(&ws_url, Some(&format!("Bearer {token}")))
+    let head = socket::head_seq(&ws_url, &format!("Bearer {token}"))
         .await
         .context("probe connection (is the server up, the token valid?)")?;
-    let head = loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(text))) if text.contains(r#""type":"live""#) => {
-                break number_after(text.as_str(), r#""seq":"#).context("live seq")?;
-            }
-            Some(Ok(Message::Text(text))) if text.contains(r#""type":"error""#) => bail!("{text}"),
-            Some(Ok(_)) => {}
-            _ => bail!("the probe socket closed before `live`"),
-        }
-    };
-    let _ = ws.close(None).await;
     let motion: app::api::MotionView = http
         .post(format!("{}/api/fn/get_motion", args.url))
         .header("origin", &args.url)
@@ -723,7 +705,7 @@ async fn probe(args: &RunArgs, http: &reqwest::Client, token: &str) -> anyhow::R
         .await
         .context("reading the motion")?;
     let section = motion.sections.first().context("a section")?.id;
-    Ok((i64::try_from(head)?, section))
+    Ok((head, section))
 }
 
 async fn run(args: RunArgs) -> anyhow::Result<()> {
@@ -831,18 +813,23 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The baseline: every socket subscribes to one broadcast channel; `POST /trigger` sends a frame shaped like
-/// an event (seq + the marker). No database, no authentication, no replay: the floor to compare with.
+/// The baseline: every socket subscribes to one broadcast channel; `POST /trigger` sends an event frame of the
+/// protocol (seq + the marker in its payload), so the same client code measures both servers. No database, no
+/// authentication, no replay: the floor to compare with.
 async fn baseline_server(addr: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    serve_baseline(listener).await
+}
+
+async fn serve_baseline(listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     let (tx, _) = broadcast::channel::<Utf8Bytes>(1024);
     let state = Arc::new((tx, AtomicI64::new(0)));
     let router = Router::new()
         .route("/ws", get(baseline_socket))
         .route("/trigger", post(baseline_trigger))
         .with_state(state);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr}"))?;
     axum::serve(
         listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
@@ -865,7 +852,7 @@ async fn baseline_socket(
         .on_upgrade(move |mut socket| async move {
             let mut rx = state.0.subscribe();
             let seq = state.1.load(Ordering::Acquire);
-            let ready = format!(r#"{{"v":1,"type":"live","seq":{seq}}}"#);
+            let ready = ServerFrame::Live { seq }.to_text();
             if socket.send(AxumMessage::Text(ready.into())).await.is_err() {
                 return;
             }
@@ -882,6 +869,15 @@ async fn baseline_socket(
                     },
                     incoming = socket.recv() => match incoming {
                         Some(Ok(AxumMessage::Close(_)) | Err(_)) | None => return,
+                        // Answered as Hémicycle answers it: clients ping a quiet socket.
+                        Some(Ok(AxumMessage::Text(text)))
+                            if ClientFrame::parse(text.as_str()) == Ok(ClientFrame::Ping) =>
+                        {
+                            let pong = ServerFrame::Pong.to_text();
+                            if socket.send(AxumMessage::Text(pong.into())).await.is_err() {
+                                return;
+                            }
+                        }
                         Some(Ok(_)) => {}
                     },
                 }
@@ -891,10 +887,9 @@ async fn baseline_socket(
 
 async fn baseline_trigger(State(state): State<BaselineState>, marker: String) -> StatusCode {
     let seq = state.1.fetch_add(1, Ordering::AcqRel) + 1;
-    let frame = format!(
-        r#"{{"v":1,"type":"event","seq":{seq},"kind":"baseline","data":{{"rationale":{}}}}}"#,
-        serde_json::Value::from(marker)
-    );
+    let payload = serde_json::json!({ "rationale": marker }).to_string();
+    let at = i64::try_from(now_micros() / 1000).unwrap_or(0);
+    let frame = ServerFrame::event(seq, "baseline", at, None, &payload).to_text();
     let _ = state.0.send(frame.into());
     StatusCode::NO_CONTENT
 }
@@ -903,16 +898,162 @@ async fn baseline_trigger(State(state): State<BaselineState>, marker: String) ->
 mod tests {
     use super::*;
 
+    /// What the baseline sends is what Hémicycle sends: the client reads both with one parser.
     #[test]
-    fn numbers_are_found_after_their_key() {
-        let frame =
-            r#"{"v":1,"type":"event","seq":42,"data":{"rationale":"loadgen t=1700000000123456"}}"#;
-        assert_eq!(number_after(frame, r#""seq":"#), Some(42));
+    fn the_baseline_speaks_the_protocol_and_its_marker_is_found_in_the_payload() {
+        let payload = serde_json::json!({ "rationale": "loadgen t=1700000000123456" }).to_string();
+        let text = ServerFrame::event(42, "baseline", 1_700_000_000_123, None, &payload).to_text();
+        match ServerFrame::parse(&text) {
+            Ok(ServerFrame::Event(event)) => {
+                assert_eq!(event.seq, 42);
+                assert_eq!(marker_micros(event.data.get()), Some(1_700_000_000_123_456));
+            }
+            other => panic!("an event, got {other:?}"),
+        }
+        assert!(matches!(
+            ServerFrame::parse(&ServerFrame::Live { seq: 7 }.to_text()),
+            Ok(ServerFrame::Live { seq: 7 })
+        ));
+        assert_eq!(marker_micros(r#"{"rationale":"Préciser."}"#), None);
+    }
+
+    fn follower(last_seq: Option<i64>, events: usize) -> Follower {
+        Follower {
+            seen: Seen::default(),
+            last_seq,
+            marked: 0,
+            events,
+        }
+    }
+
+    fn event(seq: i64, rationale: &str) -> ServerFrame {
+        let payload = serde_json::json!({ "rationale": rationale }).to_string();
+        ServerFrame::event(seq, "amendment_filed", 0, Some(3), &payload)
+    }
+
+    #[test]
+    fn a_follower_counts_gaps_duplicates_resyncs_and_marked_deliveries() {
+        let mut follower = follower(Some(10), 2);
+        let mut send = Vec::new();
+        let sent = now_micros();
+        let marked = format!("loadgen t={sent}");
         assert_eq!(
-            number_after(frame, "loadgen t="),
-            Some(1_700_000_000_123_456)
+            follower.frame(event(11, "autre"), sent, &mut send),
+            Flow::Continue
         );
-        assert_eq!(number_after(frame, "absent"), None);
+        assert_eq!(
+            follower.frame(event(11, "autre"), sent, &mut send),
+            Flow::Continue
+        );
+        assert_eq!(
+            follower.frame(event(13, &marked), sent + 1500, &mut send),
+            Flow::Continue
+        );
+        assert_eq!(
+            follower.frame(ServerFrame::Resync { seq: 13 }, sent, &mut send),
+            Flow::Continue
+        );
+        assert_eq!(
+            follower.frame(ServerFrame::Pong, sent, &mut send),
+            Flow::Continue
+        );
+        assert_eq!(
+            follower.frame(event(14, &marked), sent + 10, &mut send),
+            Flow::Close
+        );
+        assert!(send.is_empty(), "a follower only reads");
+        let seen = follower.seen;
+        assert_eq!((seen.duplicates, seen.gaps, seen.resyncs), (1, 1, 1));
+        assert_eq!(seen.latencies_us, vec![1500, 10]);
+        assert_eq!(follower.last_seq, Some(14));
+    }
+
+    /// A baseline on a free port, for the loop that every client shares.
+    async fn baseline() -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let addr = listener.local_addr().expect("its address");
+        tokio::spawn(serve_baseline(listener));
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_follower_measures_every_delivery_of_the_baseline_through_the_shared_loop() {
+        let addr = baseline().await;
+        let plan = ClientPlan {
+            endpoint: Endpoint {
+                url: format!("ws://{addr}/ws"),
+                authorization: None,
+                with_since: false,
+            },
+            start: None,
+            events: 3,
+            reconnect: false,
+            index: 0,
+        };
+        let (ready_tx, mut ready_rx) = mpsc::channel(1);
+        let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(client(plan, Arc::new(Semaphore::new(1)), ready_tx, stop_rx));
+        assert_eq!(ready_rx.recv().await, Some(true), "connected and live");
+        let trigger = Trigger::Baseline {
+            http: reqwest::Client::new(),
+            url: format!("http://{addr}"),
+        };
+        for n in 0..3 {
+            trigger.fire(n).await.expect("the baseline takes a trigger");
+        }
+        let seen = tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .expect("the client ends after its events")
+            .expect("the client task");
+        assert!(!seen.failed);
+        assert_eq!(seen.latencies_us.len(), 3);
+        assert_eq!((seen.gaps, seen.duplicates, seen.resyncs), (0, 0, 0));
+    }
+
+    #[tokio::test]
+    async fn the_baseline_answers_a_ping_as_hemicycle_does() {
+        /// Closes at the first `pong`.
+        struct Pong;
+        impl Handler for Pong {
+            fn frame(&mut self, frame: ServerFrame, _: u64, _: &mut Vec<ClientFrame>) -> Flow {
+                if matches!(frame, ServerFrame::Pong) {
+                    Flow::Close
+                } else {
+                    Flow::Continue
+                }
+            }
+        }
+        let addr = baseline().await;
+        let mut socket = Socket::open(&format!("ws://{addr}/ws"), None)
+            .await
+            .expect("connected");
+        let (_stop_tx, mut stop) = tokio::sync::watch::channel(false);
+        assert_eq!(socket.until_live(&mut Pong, &mut stop).await, Ok(0));
+        socket
+            .send([ClientFrame::Ping])
+            .await
+            .expect("the ping is sent");
+        let end =
+            tokio::time::timeout(Duration::from_secs(10), socket.follow(&mut Pong, &mut stop))
+                .await
+                .expect("a pong comes");
+        assert_eq!(end, End::Closed);
+    }
+
+    #[test]
+    fn a_flood_pings_once_per_period_and_catches_up() {
+        let start = tokio::time::Instant::now();
+        let mut flood = Flood {
+            period: Duration::from_millis(10),
+            next: start,
+        };
+        let mut send = Vec::new();
+        flood.wake(&mut send);
+        flood.wake(&mut send);
+        assert_eq!(send, vec![ClientFrame::Ping, ClientFrame::Ping]);
+        assert_eq!(flood.wake_at(), Some(start + Duration::from_millis(20)));
     }
 
     #[test]

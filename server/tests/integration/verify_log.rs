@@ -53,9 +53,11 @@ async fn verify_log_passes_an_intact_log_and_names_the_first_altered_event() {
             .id;
         let hub = Hub::local(db.clone(), Limits::default());
         commands::execute(
-            &db,
-            &heads,
-            &hub,
+            commands::Ctx {
+                db: &db,
+                heads: &heads,
+                live: &hub,
+            },
             motion,
             Some(author),
             SEED_TIME,

@@ -61,6 +61,14 @@ pub struct CommandOutcome {
     pub events: Vec<(i64, MotionEvent)>,
 }
 
+/// What every command of a motion works with: the database, this instance's head states and its hub.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub db: &'a DatabaseConnection,
+    pub heads: &'a Heads,
+    pub live: &'a Hub,
+}
+
 /// Runs one command on motion `motion_id` for `actor_member_id` (`None`: the system) at `now` (ms since the
 /// epoch): in one transaction, takes the motion's state at its head (from `heads`, advanced by the events it
 /// lacks: never a replay of the whole log), asks `decide` (with freshly allocated ids), appends
@@ -72,18 +80,14 @@ pub struct CommandOutcome {
 /// `Refused` with the domain's refusal (nothing written); `Store(NotFound)` for an unknown motion;
 /// `Store(Conflict)` when every attempt lost its race; `Store(Db)` when the database fails.
 pub async fn execute(
-    db: &DatabaseConnection,
-    heads: &Heads,
-    live: &Hub,
+    ctx: Ctx<'_>,
     motion_id: i32,
     actor_member_id: Option<i32>,
     now: i64,
     decide: impl Fn(&MotionState, NewIds) -> Result<Vec<MotionEvent>, Refusal>,
 ) -> Result<CommandOutcome, CommandError> {
     execute_prepared(
-        db,
-        heads,
-        live,
+        ctx,
         motion_id,
         actor_member_id,
         now,
@@ -104,31 +108,19 @@ pub type Prepared<'t, P> =
 /// # Errors
 /// As [`execute`], and whatever `prepare` answers.
 pub async fn execute_prepared<P>(
-    db: &DatabaseConnection,
-    heads: &Heads,
-    live: &Hub,
+    ctx: Ctx<'_>,
     motion_id: i32,
     actor_member_id: Option<i32>,
     now: i64,
     prepare: impl for<'t> Fn(&'t DatabaseTransaction, &'t MotionState) -> Prepared<'t, P>,
     decide: impl Fn(&MotionState, NewIds, P) -> Result<Vec<MotionEvent>, Refusal>,
 ) -> Result<CommandOutcome, CommandError> {
-    let outcome = retrying(|| {
-        try_once(
-            db,
-            heads,
-            motion_id,
-            actor_member_id,
-            now,
-            &prepare,
-            &decide,
-        )
-    })
-    .await?;
+    let outcome =
+        retrying(|| try_once(ctx, motion_id, actor_member_id, now, &prepare, &decide)).await?;
     // Only the seq crosses: the hub reads the committed events back from the log, as it does for other
     // instances' commits, so there is one path to the sockets.
     if let Some((seq, _)) = outcome.events.last() {
-        live.committed(motion_id, *seq);
+        ctx.live.committed(motion_id, *seq);
     }
     Ok(outcome)
 }
@@ -154,8 +146,7 @@ where
 }
 
 async fn try_once<P>(
-    db: &DatabaseConnection,
-    heads: &Heads,
+    Ctx { db, heads, .. }: Ctx<'_>,
     motion_id: i32,
     actor_member_id: Option<i32>,
     now: i64,

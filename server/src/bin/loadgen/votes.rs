@@ -16,13 +16,19 @@ use std::{
 };
 
 use anyhow::{Context, bail};
-use futures_util::{SinkExt, StreamExt};
+use app::protocol::{ClientFrame, ServerFrame, VoteFrame, VoteRefusedFrame};
+use domain::{
+    ballot::Choice,
+    ids::{BallotId, MemberId},
+};
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde::Serialize;
 use tokio::sync::{Semaphore, mpsc, watch};
-use tokio_tungstenite::tungstenite::Message;
 
-use super::{now_micros, number_after, open_client, percentile};
+use super::{
+    now_micros, percentile,
+    socket::{self, End, Flow, Handler, Socket},
+};
 
 /// The scenario to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -91,13 +97,13 @@ pub struct VotesArgs {
 #[derive(Debug, Default)]
 struct Voter {
     /// Acknowledged: key → (member represented, choice, recorded_at).
-    acks: HashMap<String, (i64, String, i64)>,
+    acks: HashMap<String, (MemberId, Choice, i64)>,
     /// Refused for good: key → code or refusal name.
     refused: HashMap<String, String>,
     /// Send → acknowledgement, per key (first send to final answer, retries included).
     latencies_us: Vec<u32>,
     /// Tally frames' turnout for the ballot, in arrival order.
-    turnouts: Vec<u64>,
+    turnouts: Vec<u32>,
     /// Resends (after `retry` or a dropped socket).
     resends: u32,
     reconnects: u32,
@@ -194,12 +200,12 @@ impl Setup {
             .await?;
         let panel: app::api::VotingView = serde_json::from_str(&body).context("voting panel")?;
         if let Some(open) = panel.open {
-            self.close(open.id).await?;
+            self.close(BallotId(open.id)).await?;
         }
         Ok(())
     }
 
-    async fn close(&self, ballot: i32) -> anyhow::Result<()> {
+    async fn close(&self, ballot: BallotId) -> anyhow::Result<()> {
         let (status, body) = self
             .call(
                 &self.chair,
@@ -227,9 +233,8 @@ fn read_tokens(path: &PathBuf) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// Opens a ballot on the motion's first paragraph (changes not allowed, live results shown) and answers its id
-/// and the log's head seq.
-async fn prepare(setup: &Setup, organizer: &str) -> anyhow::Result<i32> {
+/// Opens a ballot on the motion's first paragraph (changes not allowed, live results shown) and answers its id.
+async fn prepare(setup: &Setup, organizer: &str) -> anyhow::Result<BallotId> {
     // Already in session is fine: the refusal is ignored.
     let _ = setup
         .call(
@@ -276,59 +281,126 @@ async fn prepare(setup: &Setup, organizer: &str) -> anyhow::Result<i32> {
     if status != 200 {
         bail!("opening the ballot: {status} {body}");
     }
-    body.trim().parse().context("the ballot's id")
-}
-
-/// The log's head seq, so voters connect without replaying the whole log.
-async fn head_seq(ws_url: &str, token: &str) -> anyhow::Result<i64> {
-    let mut ws = open_client(
-        &format!("{ws_url}?since=0"),
-        Some(&format!("Bearer {token}")),
-    )
-    .await?;
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(text))) if text.contains(r#""type":"live""#) => {
-                let _ = ws.close(None).await;
-                return Ok(i64::try_from(
-                    number_after(text.as_str(), r#""seq":"#).unwrap_or(0),
-                )?);
-            }
-            Some(Ok(_)) => {}
-            _ => bail!("the probe socket closed before `live`"),
-        }
-    }
+    body.trim().parse().map(BallotId).context("the ballot's id")
 }
 
 /// One submission planned: its key, its choice.
 #[derive(Clone, Debug)]
 struct Submission {
     key: String,
-    choice: &'static str,
+    choice: Choice,
 }
 
 struct VoterPlan {
     index: usize,
     url: String,
     authorization: String,
-    ballot: i32,
+    ballot: BallotId,
     /// When to send, after the start.
     at: Duration,
     submissions: Vec<Submission>,
 }
 
-fn frame(ballot: i32, submission: &Submission) -> String {
-    format!(
-        r#"{{"v":1,"type":"vote","ballot":{ballot},"choice":"{}","key":"{}"}}"#,
-        submission.choice, submission.key
-    )
+fn vote(ballot: BallotId, key: &str, choice: Choice) -> ClientFrame {
+    ClientFrame::Vote(VoteFrame {
+        ballot,
+        represented: None,
+        choice,
+        key: key.to_owned(),
+    })
 }
 
-fn string_after(text: &str, key: &str) -> Option<String> {
-    let start = text.find(key)? + key.len();
-    let rest = &text[start..];
-    let end = rest.find('"')?;
-    Some(rest[..end].to_owned())
+/// A key not answered yet.
+#[derive(Debug)]
+struct Pending {
+    /// The last choice planned with this key (what a resend says).
+    choice: Choice,
+    /// The first send (µs since the epoch), where its latency starts.
+    first_sent: Option<u64>,
+}
+
+/// A voter's state across its sockets, fed one parsed frame at a time.
+struct Ballotting {
+    seen: Voter,
+    ballot: BallotId,
+    /// Spreads resends (no two voters retry in step).
+    index: usize,
+    pending: HashMap<String, Pending>,
+    /// The planned submissions were queued (the start came and the voter's instant with it).
+    sent_once: bool,
+    said_done: bool,
+    /// Resend the pending keys then (a refusal said `retry`).
+    retry_at: Option<tokio::time::Instant>,
+    done: mpsc::UnboundedSender<()>,
+}
+
+/// Why a refusal is final, as the report counts it: the rule's name (`already_voted`…), else the code.
+fn refusal_reason(refused: &VoteRefusedFrame) -> String {
+    let name = match &refused.refusal {
+        Some(refusal) => serde_json::to_value(refusal)
+            .ok()
+            .and_then(|value| value.get("refusal")?.as_str().map(str::to_owned)),
+        None => None,
+    };
+    name.or_else(|| {
+        serde_json::to_value(refused.code)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+    })
+    .unwrap_or_default()
+}
+
+impl Handler for Ballotting {
+    fn frame(&mut self, frame: ServerFrame, received_at: u64, _: &mut Vec<ClientFrame>) -> Flow {
+        match frame {
+            ServerFrame::Tally(tally) if tally.ballot == self.ballot => {
+                self.seen.turnouts.push(tally.turnout);
+            }
+            ServerFrame::VoteAck(ack) => {
+                if let Some(pending) = self.pending.remove(&ack.key) {
+                    if let Some(sent) = pending.first_sent {
+                        self.seen.latencies_us.push(
+                            u32::try_from(received_at.saturating_sub(sent)).unwrap_or(u32::MAX),
+                        );
+                    }
+                    self.seen
+                        .acks
+                        .insert(ack.key, (ack.represented, ack.choice, ack.recorded_at));
+                }
+            }
+            ServerFrame::VoteRefused(refused) => {
+                if refused.retry {
+                    // The key stays pending: every pending key goes again, a little later.
+                    let index = self.index as u64;
+                    self.retry_at.get_or_insert_with(|| {
+                        tokio::time::Instant::now() + Duration::from_millis(50 + index % 100)
+                    });
+                } else if self.pending.remove(&refused.key).is_some() {
+                    let reason = refusal_reason(&refused);
+                    self.seen.refused.insert(refused.key, reason);
+                }
+            }
+            _ => {}
+        }
+        if self.sent_once && self.pending.is_empty() && !self.said_done {
+            self.said_done = true;
+            let _ = self.done.send(());
+        }
+        Flow::Continue
+    }
+
+    fn wake_at(&self) -> Option<tokio::time::Instant> {
+        self.retry_at
+    }
+
+    /// Every key not answered yet goes again, with its key.
+    fn wake(&mut self, send: &mut Vec<ClientFrame>) {
+        self.retry_at = None;
+        for (key, pending) in &self.pending {
+            self.seen.resends += 1;
+            send.push(vote(self.ballot, key, pending.choice));
+        }
+    }
 }
 
 async fn voter(
@@ -339,176 +411,101 @@ async fn voter(
     mut stop: watch::Receiver<bool>,
     done: mpsc::UnboundedSender<()>,
 ) -> Voter {
-    let mut said_done = false;
-    let mut seen = Voter::default();
+    let mut state = Ballotting {
+        seen: Voter::default(),
+        ballot: plan.ballot,
+        index: plan.index,
+        pending: HashMap::new(),
+        sent_once: false,
+        said_done: false,
+        retry_at: None,
+        done,
+    };
     let mut announced = false;
-    let mut pending: HashMap<String, Submission> = HashMap::new();
-    let mut first_sent: HashMap<String, u64> = HashMap::new();
-    let mut sent_once = false;
+    let mut first_batch = true;
     let mut attempt: u32 = 0;
     loop {
         let opened = {
             let _permit = gate.acquire().await;
-            open_client(&plan.url, Some(&plan.authorization)).await
+            Socket::open(&plan.url, Some(&plan.authorization)).await
         };
-        let mut ws = match opened {
-            Ok(ws) => ws,
+        let mut socket = match opened {
+            Ok(socket) => socket,
             Err(_) if announced && attempt < 200 => {
                 attempt += 1;
                 super::backoff(plan.index, attempt.min(4)).await;
                 continue;
             }
             Err(_) => {
-                seen.failed = true;
+                state.seen.failed = true;
                 if !announced {
                     let _ = ready.send(false).await;
                 }
-                return seen;
+                return state.seen;
             }
         };
-        // Wait for `live`.
-        let mut live = false;
-        while let Some(Ok(message)) = ws.next().await {
-            if let Message::Text(text) = message
-                && text.contains(r#""type":"live""#)
-            {
-                live = true;
-                break;
+        match socket.until_live(&mut state, &mut stop).await {
+            Ok(_) => {}
+            Err(End::Dropped) => {
+                attempt += 1;
+                super::backoff(plan.index, attempt.min(4)).await;
+                continue;
             }
-        }
-        if !live {
-            attempt += 1;
-            super::backoff(plan.index, attempt.min(4)).await;
-            continue;
+            Err(End::Stopped | End::Closed) => return state.seen,
         }
         if announced {
-            seen.reconnects += 1;
+            state.seen.reconnects += 1;
         } else {
             announced = true;
             let _ = ready.send(true).await;
         }
         attempt = 0;
         // Wait for the start (once), then for this voter's instant.
-        if !sent_once {
+        if !state.sent_once {
             let started = loop {
                 if let Some(at) = *start.borrow() {
                     break at;
                 }
                 if start.changed().await.is_err() {
-                    return seen;
+                    return state.seen;
                 }
             };
             tokio::time::sleep_until((started + plan.at).into()).await;
             for submission in &plan.submissions {
-                pending.insert(submission.key.clone(), submission.clone());
+                state.pending.insert(
+                    submission.key.clone(),
+                    Pending {
+                        choice: submission.choice,
+                        first_sent: None,
+                    },
+                );
             }
-            sent_once = true;
+            state.sent_once = true;
         }
         // Send every planned frame the first time (replays of one key included), then whatever is not answered
-        // yet, with the same keys.
-        let mut broken = false;
-        let frames: Vec<&Submission> = if first_sent.is_empty() {
-            plan.submissions.iter().collect()
+        // yet, with the same keys: this batch resends all of it, a pending `retry` is void.
+        state.retry_at = None;
+        let now = now_micros();
+        let frames: Vec<ClientFrame> = if first_batch {
+            first_batch = false;
+            plan.submissions
+                .iter()
+                .map(|submission| vote(plan.ballot, &submission.key, submission.choice))
+                .collect()
         } else {
-            pending.values().collect()
+            state
+                .pending
+                .iter()
+                .map(|(key, pending)| vote(plan.ballot, key, pending.choice))
+                .collect()
         };
-        for submission in frames {
-            first_sent
-                .entry(submission.key.clone())
-                .or_insert_with(now_micros);
-            if ws
-                .feed(Message::text(frame(plan.ballot, submission)))
-                .await
-                .is_err()
-            {
-                broken = true;
-                break;
-            }
+        for pending in state.pending.values_mut() {
+            pending.first_sent.get_or_insert(now);
         }
-        if !broken && ws.flush().await.is_err() {
-            broken = true;
-        }
-        let mut retry_at: Option<tokio::time::Instant> = None;
-        while !broken {
-            let message = tokio::select! {
-                message = ws.next() => message,
-                () = async {
-                    match retry_at {
-                        Some(at) => tokio::time::sleep_until(at).await,
-                        None => std::future::pending().await,
-                    }
-                } => {
-                    retry_at = None;
-                    for submission in pending.values() {
-                        seen.resends += 1;
-                        if ws.feed(Message::text(frame(plan.ballot, submission))).await.is_err() {
-                            broken = true;
-                            break;
-                        }
-                    }
-                    if ws.flush().await.is_err() {
-                        broken = true;
-                    }
-                    continue;
-                }
-                _ = stop.changed() => {
-                    let _ = ws.close(None).await;
-                    return seen;
-                }
-            };
-            let text = match message {
-                Some(Ok(Message::Text(text))) => text,
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
-                Some(Ok(_)) => continue,
-            };
-            let text = text.as_str();
-            let at = now_micros();
-            if text.contains(r#""type":"tally""#) {
-                if number_after(text, r#""ballot":"#) == u64::try_from(plan.ballot).ok()
-                    && let Some(turnout) = number_after(text, r#""turnout":"#)
-                {
-                    seen.turnouts.push(turnout);
-                }
-                continue;
-            }
-            let Some(key) = string_after(text, r#""key":""#) else {
-                continue;
-            };
-            if text.contains(r#""type":"vote_ack""#) {
-                if pending.remove(&key).is_some() {
-                    let represented = number_after(text, r#""for":"#).unwrap_or(0);
-                    let choice = string_after(text, r#""choice":""#).unwrap_or_default();
-                    let recorded = number_after(text, r#""recorded_at":"#).unwrap_or(0);
-                    seen.acks.insert(
-                        key.clone(),
-                        (
-                            i64::try_from(represented).unwrap_or(0),
-                            choice,
-                            i64::try_from(recorded).unwrap_or(0),
-                        ),
-                    );
-                    if let Some(sent) = first_sent.get(&key) {
-                        seen.latencies_us
-                            .push(u32::try_from(at.saturating_sub(*sent)).unwrap_or(u32::MAX));
-                    }
-                }
-            } else if text.contains(r#""type":"vote_refused""#) {
-                if text.contains(r#""retry":true"#) {
-                    retry_at.get_or_insert_with(|| {
-                        tokio::time::Instant::now()
-                            + Duration::from_millis(50 + (plan.index as u64 % 100))
-                    });
-                } else if pending.remove(&key).is_some() {
-                    let reason = string_after(text, r#""refusal":""#)
-                        .or_else(|| string_after(text, r#""code":""#))
-                        .unwrap_or_default();
-                    seen.refused.insert(key, reason);
-                }
-            }
-            if sent_once && pending.is_empty() && !said_done {
-                said_done = true;
-                let _ = done.send(());
-            }
+        if socket.send(frames).await.is_ok()
+            && socket.follow(&mut state, &mut stop).await != End::Dropped
+        {
+            return state.seen;
         }
         // The socket dropped (a crash, a restart): reconnect and resend the same keys.
         attempt += 1;
@@ -530,7 +527,12 @@ fn plan_submissions(args: &VotesArgs, run: &str, index: usize) -> (Duration, Vec
                 0.0
             };
             let at = if args.spread_secs <= 0.0 { 0.0 } else { at };
-            let choice = ["pour", "pour", "contre", "abstention"][index % 4];
+            let choice = [
+                Choice::Pour,
+                Choice::Pour,
+                Choice::Contre,
+                Choice::Abstention,
+            ][index % 4];
             (
                 Duration::from_secs_f64(at.max(0.0)),
                 vec![Submission {
@@ -548,7 +550,11 @@ fn plan_submissions(args: &VotesArgs, run: &str, index: usize) -> (Duration, Vec
                     } else {
                         format!("{run}-{index}-{j}")
                     },
-                    choice: if j % 3 == 2 { "contre" } else { "pour" },
+                    choice: if j % 3 == 2 {
+                        Choice::Contre
+                    } else {
+                        Choice::Pour
+                    },
                 })
                 .collect();
             (Duration::ZERO, submissions)
@@ -626,7 +632,7 @@ pub async fn run(args: VotesArgs) -> anyhow::Result<()> {
         args.url.replacen("http", "ws", 1),
         args.motion
     );
-    let head = head_seq(&ws_url, &tokens[0]).await?;
+    let head = socket::head_seq(&ws_url, &format!("Bearer {}", tokens[0])).await?;
     let run_id = format!("{:x}", now_micros());
     eprintln!(
         "votes: ballot {ballot}, head seq {head}, {} voters, {:?}",
@@ -745,7 +751,7 @@ pub async fn run(args: VotesArgs) -> anyhow::Result<()> {
 async fn assemble(
     args: &VotesArgs,
     setup: &Setup,
-    ballot: i32,
+    ballot: BallotId,
     (submissions, distinct_keys): (usize, usize),
     crashes: u32,
     storm_secs: f64,
@@ -757,13 +763,9 @@ async fn assemble(
         .collect();
     latencies.sort_unstable();
     let acknowledged_submissions: usize = outcomes.iter().map(|v| v.acks.len()).sum();
-    let acknowledged: HashMap<i64, String> = outcomes
+    let acknowledged: HashMap<MemberId, Choice> = outcomes
         .iter()
-        .flat_map(|v| {
-            v.acks
-                .values()
-                .map(|(who, choice, _)| (*who, choice.clone()))
-        })
+        .flat_map(|v| v.acks.values().map(|(who, choice, _)| (*who, *choice)))
         .collect();
     let refused_already_voted = outcomes
         .iter()
@@ -804,7 +806,7 @@ async fn assemble(
     let table_turnout = u64::from(result.ballot.turnout);
     let final_turnouts: Vec<u64> = outcomes
         .iter()
-        .map(|v| v.turnouts.last().copied().unwrap_or(0))
+        .map(|v| v.turnouts.last().copied().map_or(0, u64::from))
         .collect();
     let truth = final_turnouts.iter().all(|t| *t == table_turnout);
     let decreasing = outcomes
@@ -824,15 +826,15 @@ async fn assemble(
                     format!("SELECT represented_id, choice FROM votes WHERE ballot_id = {ballot}"),
                 ))
                 .await?;
-            let mut stored: HashMap<i64, String> = HashMap::new();
+            let mut stored: HashMap<MemberId, String> = HashMap::new();
             for row in &rows {
                 let who: i32 = row.try_get("", "represented_id")?;
                 let choice: String = row.try_get("", "choice")?;
-                stored.insert(i64::from(who), choice);
+                stored.insert(MemberId(who), choice);
             }
             let lost = acknowledged
                 .iter()
-                .filter(|(who, choice)| stored.get(who) != Some(choice))
+                .filter(|(who, choice)| stored.get(who).map(String::as_str) != Some(choice.code()))
                 .count();
             let duplicates = rows.len() as u64 - stored.len() as u64;
             (
@@ -911,4 +913,92 @@ fn print(report: &VotesReport) {
         report.truth,
         report.decreasing,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(text: &str) -> ServerFrame {
+        ServerFrame::parse(text).expect("a frame of the protocol")
+    }
+
+    fn ballotting(keys: &[(&str, Choice)]) -> (Ballotting, mpsc::UnboundedReceiver<()>) {
+        let (done, answered) = mpsc::unbounded_channel();
+        let pending = keys
+            .iter()
+            .map(|(key, choice)| {
+                (
+                    (*key).to_owned(),
+                    Pending {
+                        choice: *choice,
+                        first_sent: Some(1_000),
+                    },
+                )
+            })
+            .collect();
+        let state = Ballotting {
+            seen: Voter::default(),
+            ballot: BallotId(3),
+            index: 7,
+            pending,
+            sent_once: true,
+            said_done: false,
+            retry_at: None,
+            done,
+        };
+        (state, answered)
+    }
+
+    #[test]
+    fn a_voter_keeps_acks_final_refusals_and_its_ballots_tallies() {
+        let (mut state, mut answered) = ballotting(&[("a", Choice::Pour), ("b", Choice::Contre)]);
+        let mut send = Vec::new();
+        for text in [
+            r#"{"v":1,"type":"tally","ballot":3,"turnout":5,"eligible":9,"counts":null}"#,
+            r#"{"v":1,"type":"tally","ballot":4,"turnout":1,"eligible":9,"counts":null}"#,
+            r#"{"v":1,"type":"vote_ack","key":"a","ballot":3,"for":42,"choice":"pour","recorded_at":17,"replayed":false,"changed":false}"#,
+            // A second answer to a key already answered (a replay) changes nothing.
+            r#"{"v":1,"type":"vote_ack","key":"a","ballot":3,"for":42,"choice":"pour","recorded_at":17,"replayed":true,"changed":false}"#,
+        ] {
+            assert_eq!(state.frame(frame(text), 3_500, &mut send), Flow::Continue);
+        }
+        assert!(answered.try_recv().is_err(), "b is not answered yet");
+        let refused = r#"{"v":1,"type":"vote_refused","key":"b","code":"refused","refusal":{"ballot":3,"refusal":"already_voted"},"retry":false}"#;
+        state.frame(frame(refused), 4_000, &mut send);
+        assert!(answered.try_recv().is_ok(), "every key answered");
+        assert!(send.is_empty());
+        let seen = state.seen;
+        assert_eq!(seen.turnouts, vec![5]);
+        assert_eq!(seen.acks.get("a"), Some(&(MemberId(42), Choice::Pour, 17)));
+        assert_eq!(seen.latencies_us, vec![2_500]);
+        assert_eq!(
+            seen.refused.get("b").map(String::as_str),
+            Some("already_voted")
+        );
+    }
+
+    #[test]
+    fn a_refusal_marked_retry_resends_every_pending_key_with_its_key() {
+        let (mut state, _answered) = ballotting(&[("a", Choice::Abstention)]);
+        let mut send = Vec::new();
+        let retry = r#"{"v":1,"type":"vote_refused","key":"a","code":"unavailable","refusal":null,"retry":true}"#;
+        state.frame(frame(retry), 0, &mut send);
+        assert!(state.wake_at().is_some(), "a resend is planned");
+        assert!(state.pending.contains_key("a"), "still pending");
+        state.wake(&mut send);
+        assert_eq!(state.wake_at(), None);
+        assert_eq!(send, vec![vote(BallotId(3), "a", Choice::Abstention)]);
+        assert_eq!(state.seen.resends, 1);
+        assert_eq!(
+            send[0].to_text(),
+            r#"{"v":1,"type":"vote","ballot":3,"choice":"abstention","key":"a"}"#
+        );
+        let bad = r#"{"v":1,"type":"vote_refused","key":"a","code":"bad_key","refusal":null,"retry":false}"#;
+        state.frame(frame(bad), 0, &mut send);
+        assert_eq!(
+            state.seen.refused.get("a").map(String::as_str),
+            Some("bad_key")
+        );
+    }
 }
