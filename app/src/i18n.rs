@@ -43,13 +43,11 @@ impl Locale {
         }
     }
 
-    /// Reads the locale from a `Cookie` header value; French when absent or unknown.
-    pub fn from_cookie_header(header: &str) -> Self {
-        header
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == LOCALE_COOKIE)
-            .and_then(|(_, value)| Locale::from_code(value))
+    /// The reader's language: the `hemicycle_lang` cookie of a request; French when absent or unknown.
+    #[cfg(feature = "ssr")]
+    pub fn of_request(headers: &axum::http::HeaderMap) -> Self {
+        crate::ssr::cookies::get(headers, LOCALE_COOKIE)
+            .and_then(|code| Locale::from_code(&code))
             .unwrap_or_default()
     }
 }
@@ -243,12 +241,18 @@ mod tests {
 
     #[test]
     fn french_is_the_default_and_the_cookie_switches_to_english() {
-        assert_eq!(Locale::from_cookie_header(""), Locale::Fr);
+        use axum::http::{HeaderMap, HeaderValue, header::COOKIE};
+        let with = |cookie: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(COOKIE, HeaderValue::from_static(cookie));
+            headers
+        };
+        assert_eq!(Locale::of_request(&HeaderMap::new()), Locale::Fr);
         assert_eq!(
-            Locale::from_cookie_header("a=b; hemicycle_lang=en"),
+            Locale::of_request(&with("a=b; hemicycle_lang=en")),
             Locale::En
         );
-        assert_eq!(Locale::from_cookie_header("hemicycle_lang=xx"), Locale::Fr);
+        assert_eq!(Locale::of_request(&with("hemicycle_lang=xx")), Locale::Fr);
     }
 
     #[test]

@@ -52,15 +52,7 @@ fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get_all(axum::http::header::COOKIE)
-                    .iter()
-                    .filter_map(|value| value.to_str().ok())
-                    .map(Locale::from_cookie_header)
-                    .find(|locale| *locale != Locale::Fr)
-            })
+            .map(|parts| Locale::of_request(&parts.headers))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

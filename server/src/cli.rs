@@ -49,6 +49,10 @@ pub struct Cli {
     #[arg(long, env = "HEMICYCLE_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
 
+    /// Serve Prometheus metrics at `/metrics` on this address (e.g. `127.0.0.1:9100`); empty: off.
+    #[arg(long, env = "HEMICYCLE_METRICS_ADDR", default_value = "")]
+    pub metrics_addr: String,
+
     /// Log format: `human` lines or `json` objects.
     #[arg(long, env = "HEMICYCLE_LOG_FORMAT", value_enum, default_value_t = LogFormatArg::Human)]
     pub log_format: LogFormatArg,
@@ -179,7 +183,17 @@ impl Cli {
                 )
             })
         };
+        let metrics_addr = match self.metrics_addr.trim() {
+            "" => None,
+            addr => Some(addr.parse::<SocketAddr>().map_err(|_| {
+                format!(
+                    "HEMICYCLE_METRICS_ADDR « {addr} » n’est pas une adresse IP:port valide (ex. 127.0.0.1:9100) / \
+                     is not a valid IP:port address (e.g. 127.0.0.1:9100)"
+                )
+            })?),
+        };
         let config = Config {
+            metrics_addr,
             database_url,
             site_addr,
             site_root: self.site_root,

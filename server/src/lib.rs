@@ -3,6 +3,7 @@
 //! telemetry. Rules live in `domain`, adapters in `app::ssr`; this crate only wires them.
 
 pub mod cli;
+pub mod metrics;
 pub mod middleware;
 pub mod refusal;
 pub mod routes;

@@ -29,15 +29,9 @@ pub async fn resolve_viewer(
     if path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz" {
         return next.run(req).await;
     }
-    let token = bearer_token(req.headers()).map(str::to_owned).or_else(|| {
-        token_from_cookies(
-            req.headers()
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok()),
-            state.secure_cookies(),
-        )
-    });
+    let token = bearer_token(req.headers())
+        .map(str::to_owned)
+        .or_else(|| token_from_cookies(req.headers(), state.secure_cookies()));
     if let Some(token) = token {
         match resolve(&state.db, &token, now_millis()).await {
             Ok(Some(viewer)) => {

@@ -21,13 +21,7 @@ pub struct Worded;
 
 /// The reader's language, from the request's cookies.
 pub fn locale_of(headers: &HeaderMap) -> Locale {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .map(Locale::from_cookie_header)
-        .find(|locale| *locale != Locale::Fr)
-        .unwrap_or_default()
+    Locale::of_request(headers)
 }
 
 /// `status` with the catalog's sentence for `key` in the reader's language, as plain text.

@@ -154,6 +154,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         })?;
     let db = store::open(&config.database_url).await?;
     tracing::info!(database = store::backend_name(&db), "database ready");
+    if let Some(addr) = config.metrics_addr {
+        crate::metrics::serve(addr, crate::metrics::install()?, db.clone()).await?;
+    }
 
     let local_addr = listener
         .local_addr()

@@ -175,8 +175,22 @@ impl AmendmentStatus {
 }
 
 /// An amendment status without its details: for refusals, filters and storage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AmendmentStatusCode {
     /// See [`AmendmentStatus::Filed`].
     Filed,
@@ -209,23 +223,13 @@ impl AmendmentStatusCode {
     /// The stable code stored in the database and used in the API.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            AmendmentStatusCode::Filed => "filed",
-            AmendmentStatusCode::Admissible => "admissible",
-            AmendmentStatusCode::Inadmissible => "inadmissible",
-            AmendmentStatusCode::Withdrawn => "withdrawn",
-            AmendmentStatusCode::Adopted => "adopted",
-            AmendmentStatusCode::Rejected => "rejected",
-            AmendmentStatusCode::Fallen => "fallen",
-        }
+        self.into()
     }
 
     /// Parses a stored code; `None` for anything else.
     #[must_use]
     pub fn from_code(code: &str) -> Option<Self> {
-        AmendmentStatusCode::ALL
-            .into_iter()
-            .find(|status| status.code() == code)
+        code.parse().ok()
     }
 }
 

@@ -10,8 +10,22 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AmendmentId, BallotId, MemberId, ParagraphId};
 
 /// What a voter answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Choice {
     /// *Pour*.
     Pour,
@@ -28,17 +42,13 @@ impl Choice {
     /// The stable code stored in the database and used in the API.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            Choice::Pour => "pour",
-            Choice::Contre => "contre",
-            Choice::Abstention => "abstention",
-        }
+        self.into()
     }
 
     /// Parses a code; `None` for anything else.
     #[must_use]
     pub fn from_code(code: &str) -> Option<Self> {
-        Choice::ALL.into_iter().find(|choice| choice.code() == code)
+        code.parse().ok()
     }
 }
 
@@ -99,8 +109,21 @@ impl Tally {
 }
 
 /// Which majority adopts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Majority {
     /// More *pour* than *contre* (majority of votes cast; abstentions not counted; a tie rejects).
     #[default]
@@ -125,18 +148,13 @@ impl Majority {
     /// The stable code stored and posted by forms.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            Majority::VotesCast => "votes_cast",
-            Majority::TwoThirds => "two_thirds",
-            Majority::AbsoluteOfPresent => "absolute_of_present",
-            Majority::AbsoluteOfRegistered => "absolute_of_registered",
-        }
+        self.into()
     }
 
     /// Parses a code; `None` for anything else.
     #[must_use]
     pub fn from_code(code: &str) -> Option<Self> {
-        Majority::ALL.into_iter().find(|m| m.code() == code)
+        code.parse().ok()
     }
 
     /// Its name in French, as the result's explanation says it.
@@ -279,8 +297,20 @@ pub enum BallotSubject {
 }
 
 /// What a ballot decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     /// *Adopté*.
     Adopted,
@@ -294,11 +324,7 @@ impl Outcome {
     /// The stable code.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Adopted => "adopted",
-            Outcome::Rejected => "rejected",
-            Outcome::QuorumNotMet => "quorum_not_met",
-        }
+        self.into()
     }
 }
 
@@ -530,8 +556,9 @@ impl Proxy {
 }
 
 /// Why a proxy cannot be recorded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ProxyProblem {
     /// A member cannot hold their own proxy.
     SelfProxy,
@@ -554,14 +581,7 @@ impl ProxyProblem {
     /// The stable code.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            ProxyProblem::SelfProxy => "self_proxy",
-            ProxyProblem::EmptyPeriod => "empty_period",
-            ProxyProblem::LimitReached { .. } => "limit_reached",
-            ProxyProblem::AlreadyRepresented => "already_represented",
-            ProxyProblem::HolderIsRepresented => "holder_is_represented",
-            ProxyProblem::RepresentedIsHolder => "represented_is_holder",
-        }
+        self.into()
     }
 }
 

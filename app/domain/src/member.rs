@@ -13,8 +13,22 @@ use crate::ids::MemberId;
 /// modelled later with several roles (the policy then allows the union).
 /// Where a member takes part from, for this session (a device): in the hall or remotely. It is not a role:
 /// the same delegate may follow from the town hall in the morning and vote in the hall in the afternoon.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Attendance {
+    #[strum(serialize = "hall")]
     InHall,
     #[default]
     Remote,
@@ -23,24 +37,31 @@ pub enum Attendance {
 impl Attendance {
     /// The stable code stored with the session and posted by forms.
     pub fn code(self) -> &'static str {
-        match self {
-            Attendance::InHall => "hall",
-            Attendance::Remote => "remote",
-        }
+        self.into()
     }
 
     /// Parses a code; anything unknown is `None`.
     pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "hall" => Some(Attendance::InHall),
-            "remote" => Some(Attendance::Remote),
-            _ => None,
-        }
+        code.parse().ok()
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// Runs the edition: draft, phases, members, admissibility, adoption by hand, exports.
     Organizer,
@@ -59,24 +80,33 @@ impl Role {
     /// The stable code stored in the database and used in the API.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            Role::Organizer => "organizer",
-            Role::Chair => "chair",
-            Role::Delegate => "delegate",
-            Role::Observer => "observer",
-        }
+        self.into()
     }
 
     /// Parses a stored code; `None` for anything else.
     #[must_use]
     pub fn from_code(code: &str) -> Option<Self> {
-        Role::ALL.into_iter().find(|role| role.code() == code)
+        code.parse().ok()
     }
 }
 
 /// Where a member's registration stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberStatus {
     /// Registered, waiting for an organizer to verify the mandate. May read.
     Pending,
@@ -100,20 +130,13 @@ impl MemberStatus {
     /// The stable code stored in the database and used in the API.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            MemberStatus::Pending => "pending",
-            MemberStatus::Verified => "verified",
-            MemberStatus::Rejected => "rejected",
-            MemberStatus::Suspended => "suspended",
-        }
+        self.into()
     }
 
     /// Parses a stored code; `None` for anything else.
     #[must_use]
     pub fn from_code(code: &str) -> Option<Self> {
-        MemberStatus::ALL
-            .into_iter()
-            .find(|status| status.code() == code)
+        code.parse().ok()
     }
 }
 

@@ -4,8 +4,20 @@ use serde::{Deserialize, Serialize};
 
 /// Where a motion stands in the congress. Phases only move forward, except that organizers may reopen
 /// amendments from the session (a procedural vote can send a text back).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Phase {
     /// Organizers write the draft; delegates read it.
     Draft,
@@ -31,18 +43,12 @@ impl Phase {
 
     /// The stable code stored in the database and used in the API.
     pub fn code(self) -> &'static str {
-        match self {
-            Phase::Draft => "draft",
-            Phase::Amending => "amending",
-            Phase::Session => "session",
-            Phase::Adopted => "adopted",
-            Phase::Closed => "closed",
-        }
+        self.into()
     }
 
     /// Parses a stored code; `None` for anything else.
     pub fn from_code(code: &str) -> Option<Self> {
-        Phase::ALL.into_iter().find(|phase| phase.code() == code)
+        code.parse().ok()
     }
 
     /// Whether the text can no longer change.

@@ -13,8 +13,22 @@ use crate::motion::Phase;
 use crate::refusal::Refusal;
 
 /// Every action of the product that the policy rules on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     /// Read the motion, its amendments and its history.
     ReadMotion,
@@ -107,41 +121,13 @@ impl Action {
     /// The stable code used in the API and in translation placeholders.
     #[must_use]
     pub fn code(self) -> &'static str {
-        match self {
-            Action::ReadMotion => "read_motion",
-            Action::EditDraft => "edit_draft",
-            Action::ChangePhase => "change_phase",
-            Action::ImportDraft => "import_draft",
-            Action::FileAmendment => "file_amendment",
-            Action::CoSignAmendment => "co_sign_amendment",
-            Action::WithdrawAmendment => "withdraw_amendment",
-            Action::EditAmendment => "edit_amendment",
-            Action::DeclareAdmissibility => "declare_admissibility",
-            Action::AdoptByHand => "adopt_by_hand",
-            Action::EditorialFix => "editorial_fix",
-            Action::ResolveConflict => "resolve_conflict",
-            Action::SetCurrentItem => "set_current_item",
-            Action::OpenBallot => "open_ballot",
-            Action::CloseBallot => "close_ballot",
-            Action::RecordHallCount => "record_hall_count",
-            Action::ReorderAmendments => "reorder_amendments",
-            Action::Vote => "vote",
-            Action::VoteByProxy => "vote_by_proxy",
-            Action::ManageProxies => "manage_proxies",
-            Action::ManageMembers => "manage_members",
-            Action::CreateInvitation => "create_invitation",
-            Action::ImportMembers => "import_members",
-            Action::Export => "export",
-            Action::CreateProjectorLink => "create_projector_link",
-            Action::IssueToolToken => "issue_tool_token",
-            Action::ManageCongress => "manage_congress",
-        }
+        self.into()
     }
 
     /// Parses a code; `None` for anything else.
     #[must_use]
     pub fn from_code(code: &str) -> Option<Self> {
-        Action::ALL.into_iter().find(|action| action.code() == code)
+        code.parse().ok()
     }
 
     /// Whether the action may still happen once the motion is frozen (adopted or closed): reading,

@@ -287,6 +287,9 @@ pub enum Refusal {
     /// The session this request (or socket) was opened with has ended.
     #[error("the session has ended")]
     SessionEnded,
+    /// Another motion of the congress already has this title.
+    #[error("a motion of this congress already has this title")]
+    MotionTitleTaken,
     /// No proxy of the edition with this id is in force.
     #[error("proxy {proxy} not found")]
     ProxyNotFound {
@@ -341,6 +344,7 @@ pub const MESSAGE_KEYS: &[&str] = &[
     "refusal.account_exists",
     "refusal.invitation_for_another",
     "refusal.session_ended",
+    "refusal.motion_title_taken",
     "refusal.proxy_not_found",
 ];
 
@@ -394,6 +398,7 @@ impl Refusal {
             Refusal::AccountExists => "refusal.account_exists",
             Refusal::InvitationForAnother => "refusal.invitation_for_another",
             Refusal::SessionEnded => "refusal.session_ended",
+            Refusal::MotionTitleTaken => "refusal.motion_title_taken",
             Refusal::ProxyNotFound { .. } => "refusal.proxy_not_found",
         }
     }
@@ -478,9 +483,10 @@ impl Refusal {
             }
             Refusal::ProxyRefused { problem } => vec![("problem", problem.code().to_owned())],
             Refusal::NotInVoteOrder { amendment } => vec![id("amendment", amendment)],
-            Refusal::AccountExists | Refusal::InvitationForAnother | Refusal::SessionEnded => {
-                Vec::new()
-            }
+            Refusal::AccountExists
+            | Refusal::InvitationForAnother
+            | Refusal::SessionEnded
+            | Refusal::MotionTitleTaken => Vec::new(),
             Refusal::ProxyNotFound { proxy } => vec![id("proxy", proxy)],
         }
     }
@@ -637,6 +643,7 @@ mod tests {
             Refusal::AccountExists,
             Refusal::InvitationForAnother,
             Refusal::SessionEnded,
+            Refusal::MotionTitleTaken,
             Refusal::ProxyNotFound { proxy: 9 },
         ];
         for refusal in &all {
@@ -685,6 +692,7 @@ mod tests {
                 | Refusal::AccountExists
                 | Refusal::InvitationForAnother
                 | Refusal::SessionEnded
+                | Refusal::MotionTitleTaken
                 | Refusal::ProxyNotFound { .. } => {}
             }
         }

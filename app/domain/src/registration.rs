@@ -6,8 +6,20 @@ use serde::{Deserialize, Serialize};
 use crate::text::normalize;
 
 /// The elected function held, as the congress counts them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MandateFunction {
     Maire,
     Adjoint,
@@ -34,23 +46,12 @@ impl MandateFunction {
 
     /// The stable code stored and posted by forms.
     pub fn code(self) -> &'static str {
-        match self {
-            MandateFunction::Maire => "maire",
-            MandateFunction::Adjoint => "adjoint",
-            MandateFunction::ConseillerMunicipal => "conseiller_municipal",
-            MandateFunction::PresidentIntercommunalite => "president_intercommunalite",
-            MandateFunction::VicePresidentIntercommunalite => "vice_president_intercommunalite",
-            MandateFunction::ConseillerDepartemental => "conseiller_departemental",
-            MandateFunction::ConseillerRegional => "conseiller_regional",
-            MandateFunction::Autre => "autre",
-        }
+        self.into()
     }
 
     /// Parses a code; `None` for anything else.
     pub fn from_code(code: &str) -> Option<Self> {
-        MandateFunction::ALL
-            .into_iter()
-            .find(|f| f.code() == code.trim())
+        code.trim().parse().ok()
     }
 }
 

@@ -220,22 +220,71 @@ pub struct FiledAmendment {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) use server::run as run_command;
+pub(crate) use server::{permissions_of, replayed, run as run_command};
 
 #[cfg(feature = "ssr")]
 mod server {
-    use domain::{event::MotionEvent, member::Actor, motion_state::MotionState, refusal::Refusal};
+    use std::sync::Arc;
 
+    use domain::{
+        command::PHASE_TRANSITIONS,
+        event::MotionEvent,
+        member::Actor,
+        motion_state::MotionState,
+        policy::{Action, allowed_actions, can},
+        refusal::Refusal,
+    };
+
+    use super::ViewerPermissions;
     use crate::{
         api::{
             ApiError,
             state::{AppState, require_viewer},
         },
         ssr::{
+            identity::Viewer,
             now_millis,
             store::commands::{self, CommandOutcome, NewIds},
         },
     };
+
+    /// What `viewer` may do on `motion` now (`None`, a visitor: nothing but read).
+    pub fn permissions_of(motion: &MotionState, viewer: Option<&Viewer>) -> ViewerPermissions {
+        let phase = motion.phase();
+        let Some(viewer) = viewer else {
+            return ViewerPermissions {
+                member_id: None,
+                phase,
+                actions: vec![Action::ReadMotion],
+                phase_targets: Vec::new(),
+            };
+        };
+        let actor = viewer.actor();
+        let phase_targets = if can(&actor, Action::ChangePhase, phase).is_ok() {
+            PHASE_TRANSITIONS
+                .iter()
+                .filter(|(from, _)| *from == phase)
+                .map(|(_, to)| *to)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ViewerPermissions {
+            member_id: Some(viewer.member_id),
+            phase,
+            actions: allowed_actions(&actor, phase),
+            phase_targets,
+        }
+    }
+
+    /// The motion as its log says it is now.
+    pub async fn replayed(state: &AppState, motion_id: i32) -> Result<Arc<MotionState>, ApiError> {
+        state
+            .heads
+            .state(&state.db, motion_id)
+            .await
+            .map_err(ApiError::from)
+    }
 
     /// Runs a domain command for the signed-in member through the one command path.
     pub async fn run(
@@ -255,7 +304,8 @@ mod server {
             motion.id = motion_id,
             member.id = viewer.member_id
         );
-        commands::execute(
+        let started = std::time::Instant::now();
+        let outcome = commands::execute(
             state.commands(),
             motion_id,
             Some(viewer.member_id),
@@ -263,8 +313,17 @@ mod server {
             |motion, ids| decide(motion, &actor, ids),
         )
         .instrument(span)
-        .await
-        .map_err(ApiError::from)
+        .await;
+        let result = match &outcome {
+            Ok(_) => "done",
+            Err(crate::ssr::store::CommandError::Refused(_)) => "refused",
+            Err(crate::ssr::store::CommandError::Store(_)) => "failed",
+        };
+        metrics::counter!("hemicycle_commands_total", "operation" => operation, "outcome" => result)
+            .increment(1);
+        metrics::histogram!("hemicycle_command_seconds", "operation" => operation)
+            .record(started.elapsed().as_secs_f64());
+        outcome.map_err(ApiError::from)
     }
 }
 
@@ -536,40 +595,149 @@ pub async fn paragraph_history(paragraph_id: i32) -> Result<ParagraphHistoryView
 /// `NotFound` for an unknown motion; `Internal` when the database fails.
 #[server(prefix = "/api/fn", endpoint = "motion_permissions")]
 pub async fn motion_permissions(motion_id: i32) -> Result<ViewerPermissions, ApiError> {
-    use domain::{
-        command::PHASE_TRANSITIONS,
-        policy::{allowed_actions, can},
-    };
     let state = crate::api::state::AppState::from_context()?;
-    let motion = state
-        .heads
-        .state(&state.db, motion_id)
+    let motion = server::replayed(&state, motion_id).await?;
+    Ok(server::permissions_of(
+        &motion,
+        crate::api::state::current_viewer().as_ref(),
+    ))
+}
+
+/// What the amendments page of a motion shows, read in one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendmentsPageView {
+    /// The motion.
+    pub motion_id: i32,
+    /// The last event of the motion's log this view includes (read first): where a live client starts.
+    pub seq: i64,
+    /// The motion's title.
+    pub title: String,
+    /// Every amendment, by number.
+    pub amendments: Vec<AmendmentView>,
+    /// What the viewer may do.
+    pub permissions: ViewerPermissions,
+}
+
+/// The amendments page of a motion: [`list_amendments`] and [`motion_permissions`] from one reading of the
+/// motion, with its title and head.
+///
+/// # Errors
+/// `NotFound` for an unknown motion; `Internal` when the database fails.
+#[server(prefix = "/api/fn", endpoint = "amendments_page_data")]
+pub async fn amendments_page_data(motion_id: i32) -> Result<AmendmentsPageView, ApiError> {
+    use crate::api::state::{AppState, current_viewer};
+    let state = AppState::from_context()?;
+    let fail = ApiError::from;
+    // The reader's view carries the head read before its tables: the amendments read after it are at least as
+    // new.
+    let reader = state
+        .views
+        .motion(&state.db, motion_id)
         .await
-        .map_err(ApiError::from)?;
-    let phase = motion.phase();
-    let viewer = crate::api::state::current_viewer();
-    let Some(viewer) = viewer else {
-        return Ok(ViewerPermissions {
-            member_id: None,
-            phase,
-            actions: vec![Action::ReadMotion],
-            phase_targets: Vec::new(),
-        });
+        .map_err(&fail)?;
+    let motion = server::replayed(&state, motion_id).await?;
+    let amendments = super::views::amendments_of(&state.db, &motion, motion_id)
+        .await
+        .map_err(&fail)?;
+    Ok(AmendmentsPageView {
+        motion_id: reader.id,
+        seq: reader.seq,
+        title: reader.title.clone(),
+        amendments,
+        permissions: server::permissions_of(&motion, current_viewer().as_ref()),
+    })
+}
+
+/// What the paragraph's pages (its history, the amendment editor) show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParagraphPageView {
+    /// The paragraph with its whole history.
+    pub history: ParagraphHistoryView,
+    /// What the viewer may do on its motion.
+    pub permissions: ViewerPermissions,
+}
+
+/// A paragraph of a motion with the viewer's permissions: [`paragraph_history`] and [`motion_permissions`] in
+/// one request.
+///
+/// # Errors
+/// `NotFound` for an unknown paragraph, or one of another motion; `Internal` when the database fails.
+#[server(prefix = "/api/fn", endpoint = "paragraph_page_data")]
+pub async fn paragraph_page_data(
+    motion_id: i32,
+    paragraph_id: i32,
+) -> Result<ParagraphPageView, ApiError> {
+    use crate::api::state::{AppState, current_viewer};
+    let state = AppState::from_context()?;
+    let fail = ApiError::from;
+    let history = super::views::history(&state.db, &state.heads, paragraph_id)
+        .await
+        .map_err(&fail)?;
+    if history.motion_id != motion_id {
+        return Err(ApiError::NotFound);
+    }
+    let motion = server::replayed(&state, motion_id).await?;
+    Ok(ParagraphPageView {
+        history,
+        permissions: server::permissions_of(&motion, current_viewer().as_ref()),
+    })
+}
+
+/// What the author's page of one amendment shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendmentEditView {
+    /// The amendment.
+    pub amendment: AmendmentView,
+    /// The current text of the paragraph it changes (empty for an insertion).
+    pub current_text: String,
+    /// What the viewer may do on its motion.
+    pub permissions: ViewerPermissions,
+    /// Who may be invited to co-sign: the edition's verified delegates.
+    pub delegates: Vec<super::DelegateOption>,
+}
+
+/// One amendment of a motion for its author's page, with the text it changes, the viewer's permissions and
+/// the delegates who may be invited, in one request (signed-in members only).
+///
+/// # Errors
+/// `NotFound` for an unknown motion or amendment; then `Unauthenticated`; `Internal` when the database fails.
+#[server(prefix = "/api/fn", endpoint = "amendment_edit_data")]
+pub async fn amendment_edit_data(
+    motion_id: i32,
+    amendment_id: i32,
+) -> Result<AmendmentEditView, ApiError> {
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::store::motions;
+    let state = AppState::from_context()?;
+    let fail = ApiError::from;
+    let motion = server::replayed(&state, motion_id).await?;
+    let amendment = super::views::amendment(&state.db, &motion, AmendmentId(amendment_id))
+        .await
+        .map_err(&fail)?
+        .ok_or(ApiError::NotFound)?;
+    let current_text = match amendment.paragraph_id {
+        Some(paragraph) => motion
+            .paragraph(domain::ids::ParagraphId(paragraph))
+            .ok_or(ApiError::NotFound)?
+            .text
+            .clone(),
+        None => String::new(),
     };
-    let actor = viewer.actor();
-    let phase_targets = if can(&actor, Action::ChangePhase, phase).is_ok() {
-        PHASE_TRANSITIONS
-            .iter()
-            .filter(|(from, _)| *from == phase)
-            .map(|(_, to)| *to)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(ViewerPermissions {
-        member_id: Some(viewer.member_id),
-        phase,
-        actions: allowed_actions(&actor, phase),
-        phase_targets,
+    // Who asks comes after what exists, as the page always said: the delegates are for members only.
+    let viewer = require_viewer()?;
+    let edition = motions::edition_of_motion(&state.db, motion_id)
+        .await
+        .map_err(&fail)?;
+    let delegates = motions::verified_delegates(&state.db, edition)
+        .await
+        .map_err(&fail)?
+        .into_iter()
+        .map(|(member_id, label)| super::DelegateOption { member_id, label })
+        .collect();
+    Ok(AmendmentEditView {
+        amendment,
+        current_text,
+        permissions: server::permissions_of(&motion, Some(&viewer)),
+        delegates,
     })
 }

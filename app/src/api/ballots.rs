@@ -1,5 +1,6 @@
 //! Ballots: the chair's server functions (open, hall count, close, voting order), the voter's (cast a vote),
-//! the organizers' (rules of procedure, proxies) and the reads of the voting panel and the results pages.
+//! the organizers' (rules of procedure, proxies) and the reads of the voting panel, the ballots page and the
+//! results pages.
 //!
 //! Thin: who asks → store (one command path for the log; the vote writer for votes) → answer. The rules are in
 //! `domain::ballot` and `domain::command`; nothing here decides a result.
@@ -96,6 +97,8 @@ pub struct NamedVote {
 pub struct BallotResultView {
     /// The motion's title.
     pub motion_title: String,
+    /// The last event of the motion's log this view includes (read first): where a live client starts.
+    pub seq: i64,
     /// The ballot.
     pub ballot: BallotView,
     /// Named votes (once closed; empty while open).
@@ -179,17 +182,20 @@ pub struct VoteReceiptView {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use std::collections::HashMap;
+    use std::{collections::HashMap, sync::Arc};
 
     use domain::{
         ballot::{Ballot, Choice, represented_by},
         ids::{MemberId, ParagraphId},
-        member::Actor,
+        member::{Actor, MemberStatus, Role},
         motion_state::MotionState,
         policy::Action,
     };
 
-    use super::{BallotView, NamedVote, OrderedAmendment, ParagraphOrder};
+    use super::{
+        BallotView, ChairView, NamedVote, OrderedAmendment, ParagraphOrder, ProxyView, VoterSeat,
+        VotingView,
+    };
     use crate::{
         api::{
             ApiError,
@@ -197,7 +203,8 @@ mod server {
         },
         ssr::{
             identity::Viewer,
-            store::{StoreError, amendments::names, ballots, entities::ballot},
+            now_millis,
+            store::{StoreError, amendments::names, ballots, entities::ballot, motions},
         },
     };
 
@@ -250,27 +257,134 @@ mod server {
         })
     }
 
-    /// The rows of a motion's ballots, by id (one query for a whole page).
-    pub async fn ballot_rows<C: sea_orm::ConnectionTrait>(
-        conn: &C,
-        motion_id: i32,
-    ) -> Result<HashMap<i32, ballot::Model>, StoreError> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        Ok(ballot::Entity::find()
-            .filter(ballot::Column::MotionId.eq(motion_id))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|row| (row.id, row))
-            .collect())
-    }
-
     /// Whom `actor` votes for at `now`: themself if they vote and gave no proxy, and those whose proxy they hold.
     pub fn seats(actor: &Actor, proxies: &[domain::ballot::Proxy], now: i64) -> Vec<MemberId> {
         if domain::policy::can(actor, Action::Vote, domain::motion::Phase::Session).is_err() {
             return Vec::new();
         }
         represented_by(actor.id, proxies, now)
+    }
+
+    /// The voting panel of `motion` (of edition `edition`) for `viewer` (`None`: a visitor, who sees the
+    /// ballots and no seat).
+    pub async fn voting_view<C: sea_orm::ConnectionTrait>(
+        conn: &C,
+        motion: &MotionState,
+        motion_id: i32,
+        edition: i32,
+        viewer: Option<&Viewer>,
+    ) -> Result<VotingView, StoreError> {
+        let mut open = None;
+        let mut closed = Vec::new();
+        let rows = ballots::rows_of_motion(conn, motion_id).await?;
+        for found in motion.ballots() {
+            let view = ballot_view(conn, found, rows.get(&found.id.get()), edition).await?;
+            if found.is_open() {
+                open = Some(view);
+            } else {
+                closed.push(view);
+            }
+        }
+        closed.reverse();
+        let mut seats = Vec::new();
+        let mut no_seat_reason = None;
+        if let (Some(ballot), Some(viewer)) = (&open, viewer) {
+            let actor = viewer.actor();
+            let proxies: Vec<_> = ballots::proxies(conn, edition)
+                .await?
+                .into_iter()
+                .map(|(_, p)| p)
+                .collect();
+            let members = self::seats(&actor, &proxies, now_millis());
+            if members.is_empty() {
+                no_seat_reason = Some(
+                    if domain::policy::can(&actor, Action::Vote, domain::motion::Phase::Session)
+                        .is_ok()
+                    {
+                        "refusal.proxy_given"
+                    } else {
+                        "voting.not_a_voter"
+                    }
+                    .to_owned(),
+                );
+            }
+            let who = names(conn, members.iter().map(|m| m.get())).await?;
+            let mut votes =
+                ballots::votes_for(conn, ballot.id, members.iter().map(|m| m.get())).await?;
+            seats = members
+                .into_iter()
+                .map(|member| VoterSeat {
+                    member_id: member.get(),
+                    name: who.get(&member.get()).cloned().unwrap_or_default(),
+                    own: member == actor.id,
+                    recorded: votes
+                        .remove(&member.get())
+                        .and_then(|v| Some((Choice::from_code(&v.choice)?, v.cast_at))),
+                })
+                .collect();
+        }
+        Ok(VotingView {
+            open,
+            seats,
+            no_seat_reason,
+            closed,
+        })
+    }
+
+    /// Refuses anyone but a verified chair or organizer: the chair's console is theirs only.
+    pub fn require_chair(viewer: &Viewer) -> Result<(), ApiError> {
+        let actor = viewer.actor();
+        if !matches!(actor.role, Role::Chair | Role::Organizer)
+            || actor.status != MemberStatus::Verified
+        {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(())
+    }
+
+    /// The chair's console of `motion` (of edition `edition`); who asks is checked by the caller.
+    pub async fn chair_view<C: sea_orm::ConnectionTrait>(
+        conn: &C,
+        motion: &MotionState,
+        edition: i32,
+    ) -> Result<ChairView, StoreError> {
+        let procedure = ballots::procedure(conn, edition).await?;
+        let orders = orders(conn, motion).await?;
+        let paragraphs = motion
+            .paragraphs()
+            .filter(|p| !p.is_deleted())
+            .enumerate()
+            .map(|(i, p)| (p.id.get(), i + 1))
+            .collect();
+        let proxies = ballots::proxies(conn, edition).await?;
+        let who = names(
+            conn,
+            proxies
+                .iter()
+                .flat_map(|(_, p)| [p.holder.get(), p.represented.get()]),
+        )
+        .await?;
+        let now = now_millis();
+        let proxies = proxies
+            .into_iter()
+            .filter(|(_, p)| p.ends > now)
+            .map(|(id, p)| ProxyView {
+                id,
+                holder_name: who.get(&p.holder.get()).cloned().unwrap_or_default(),
+                represented_name: who.get(&p.represented.get()).cloned().unwrap_or_default(),
+                starts_at: p.starts,
+                ends_at: p.ends,
+            })
+            .collect();
+        let delegates = motions::verified_delegates(conn, edition).await?;
+        Ok(ChairView {
+            motion_title: motion.title().to_owned(),
+            procedure,
+            orders,
+            paragraphs,
+            proxies,
+            delegates,
+        })
     }
 
     /// The named votes of a closed ballot.
@@ -331,12 +445,7 @@ mod server {
                     .map(|a| OrderedAmendment {
                         id: a.id.get(),
                         number: a.number,
-                        kind: match a.target {
-                            domain::amendment::AmendmentTarget::Replace { .. } => "replace",
-                            domain::amendment::AmendmentTarget::Delete { .. } => "delete",
-                            domain::amendment::AmendmentTarget::InsertAfter { .. } => "insert",
-                        }
-                        .to_owned(),
+                        kind: a.target.kind_code().to_owned(),
                         author_name: authors.get(&a.author.get()).cloned().unwrap_or_default(),
                     })
                     .collect(),
@@ -344,6 +453,18 @@ mod server {
             });
         }
         Ok(out)
+    }
+
+    /// The motion as its log says it is now, and its edition.
+    pub async fn motion_and_edition(
+        state: &AppState,
+        motion_id: i32,
+    ) -> Result<(Arc<MotionState>, i32), ApiError> {
+        let motion = crate::api::replayed(state, motion_id).await?;
+        let edition = motions::edition_of_motion(&state.db, motion_id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok((motion, edition))
     }
 
     /// The state, the viewer and the motion's edition, for an edition-level action of the motion's edition
@@ -355,7 +476,7 @@ mod server {
         let state = AppState::from_context()?;
         let viewer = require_viewer()?;
         crate::api::authorize(&viewer, action)?;
-        let edition = crate::ssr::store::motions::edition_of_motion(&state.db, motion_id)
+        let edition = motions::edition_of_motion(&state.db, motion_id)
             .await
             .map_err(ApiError::from)?;
         Ok((state, viewer, edition))
@@ -369,84 +490,70 @@ mod server {
 #[server(prefix = "/api/fn", endpoint = "voting_panel")]
 pub async fn voting_panel(motion_id: i32) -> Result<VotingView, ApiError> {
     use crate::api::state::{AppState, current_viewer};
-    use crate::ssr::{
-        now_millis,
-        store::{amendments::names, ballots, motions},
-    };
+    let state = AppState::from_context()?;
+    let (motion, edition) = server::motion_and_edition(&state, motion_id).await?;
+    server::voting_view(
+        &state.db,
+        &motion,
+        motion_id,
+        edition,
+        current_viewer().as_ref(),
+    )
+    .await
+    .map_err(ApiError::from)
+}
+
+/// What the ballots page of a motion shows, read in one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotsPageView {
+    /// The motion.
+    pub motion_id: i32,
+    /// The last event of the motion's log this view includes (read first): where a live client starts.
+    pub seq: i64,
+    /// The chair's console.
+    pub chair: ChairView,
+    /// The open ballot and the closed ones.
+    pub voting: VotingView,
+    /// Whether the viewer manages the edition's rules of procedure and proxies.
+    pub organizer: bool,
+}
+
+/// The ballots page of a motion (chair and organizers): [`chair_console`] and [`voting_panel`] from one
+/// reading of the motion, and whether the viewer manages proxies.
+///
+/// # Errors
+/// `NotFound` for an unknown motion (whoever asks); then `Unauthenticated`; `Forbidden` for other roles.
+#[server(prefix = "/api/fn", endpoint = "ballots_page_data")]
+pub async fn ballots_page_data(motion_id: i32) -> Result<BallotsPageView, ApiError> {
+    use domain::policy::Action;
+
+    use crate::api::state::{AppState, require_viewer};
+    use crate::ssr::store::log;
     let state = AppState::from_context()?;
     let fail = ApiError::from;
-    let motion = state
-        .heads
-        .state(&state.db, motion_id)
-        .await
-        .map_err(&fail)?;
-    let edition = motions::edition_of_motion(&state.db, motion_id)
-        .await
-        .map_err(&fail)?;
-    let mut open = None;
-    let mut closed = Vec::new();
-    let rows = server::ballot_rows(&state.db, motion_id)
-        .await
-        .map_err(&fail)?;
-    for found in motion.ballots() {
-        let view = server::ballot_view(&state.db, found, rows.get(&found.id.get()), edition)
-            .await
-            .map_err(&fail)?;
-        if found.is_open() {
-            open = Some(view);
-        } else {
-            closed.push(view);
-        }
+    // Read before the tables, so the page is at least as new as `seq`. An unknown motion is "not found" for
+    // everyone, visitors included, before who asks is checked: what the page always answered.
+    let seq = log::head(&state.db, motion_id).await.map_err(&fail)?;
+    if seq == 0 {
+        return Err(ApiError::NotFound);
     }
-    closed.reverse();
-    let mut seats = Vec::new();
-    let mut no_seat_reason = None;
-    if let (Some(ballot), Some(viewer)) = (&open, current_viewer()) {
-        let actor = viewer.actor();
-        let proxies: Vec<_> = ballots::proxies(&state.db, edition)
-            .await
-            .map_err(&fail)?
-            .into_iter()
-            .map(|(_, p)| p)
-            .collect();
-        let members = server::seats(&actor, &proxies, now_millis());
-        if members.is_empty() {
-            no_seat_reason = Some(
-                if domain::policy::can(
-                    &actor,
-                    domain::policy::Action::Vote,
-                    domain::motion::Phase::Session,
-                )
-                .is_ok()
-                {
-                    "refusal.proxy_given"
-                } else {
-                    "voting.not_a_voter"
-                }
-                .to_owned(),
-            );
-        }
-        let who = names(&state.db, members.iter().map(|m| m.get()))
-            .await
-            .map_err(&fail)?;
-        for member in members {
-            let recorded = ballots::vote_of(&state.db, ballot.id, member.get())
-                .await
-                .map_err(&fail)?
-                .and_then(|v| Some((Choice::from_code(&v.choice)?, v.cast_at)));
-            seats.push(VoterSeat {
-                member_id: member.get(),
-                name: who.get(&member.get()).cloned().unwrap_or_default(),
-                own: member == actor.id,
-                recorded,
-            });
-        }
-    }
-    Ok(VotingView {
-        open,
-        seats,
-        no_seat_reason,
-        closed,
+    let viewer = require_viewer()?;
+    server::require_chair(&viewer)?;
+    let (motion, edition) = server::motion_and_edition(&state, motion_id).await?;
+    let chair = server::chair_view(&state.db, &motion, edition)
+        .await
+        .map_err(&fail)?;
+    let voting = server::voting_view(&state.db, &motion, motion_id, edition, Some(&viewer))
+        .await
+        .map_err(&fail)?;
+    let organizer =
+        crate::api::permissions_of(&motion, Some(&viewer)).allows(Action::ManageProxies);
+    Ok(BallotsPageView {
+        motion_id,
+        seq,
+        chair,
+        voting,
+        organizer,
     })
 }
 
@@ -727,24 +834,17 @@ pub async fn set_vote_order(
 #[server(prefix = "/api/fn", endpoint = "ballot_result")]
 pub async fn ballot_result(motion_id: i32, ballot_id: i32) -> Result<BallotResultView, ApiError> {
     use crate::api::state::AppState;
-    use crate::ssr::store::motions;
+    use crate::ssr::store::{ballots, log};
     let state = AppState::from_context()?;
     let fail = ApiError::from;
-    let motion = state
-        .heads
-        .state(&state.db, motion_id)
-        .await
-        .map_err(&fail)?;
+    // Read before the tables: the page is then at least as new as `seq`.
+    let seq = log::head(&state.db, motion_id).await.map_err(&fail)?;
+    let (motion, edition) = server::motion_and_edition(&state, motion_id).await?;
     let found = motion
         .ballot(domain::ids::BallotId(ballot_id))
         .ok_or(ApiError::NotFound)?;
-    let edition = motions::edition_of_motion(&state.db, motion_id)
-        .await
-        .map_err(&fail)?;
-    let rows = server::ballot_rows(&state.db, motion_id)
-        .await
-        .map_err(&fail)?;
-    let ballot = server::ballot_view(&state.db, found, rows.get(&ballot_id), edition)
+    let row = ballots::row(&state.db, ballot_id).await.map_err(&fail)?;
+    let ballot = server::ballot_view(&state.db, found, row.as_ref(), edition)
         .await
         .map_err(&fail)?;
     let votes = if found.is_open() {
@@ -756,6 +856,7 @@ pub async fn ballot_result(motion_id: i32, ballot_id: i32) -> Result<BallotResul
     };
     Ok(BallotResultView {
         motion_title: motion.title().to_owned(),
+        seq,
         ballot,
         votes,
     })
@@ -768,69 +869,13 @@ pub async fn ballot_result(motion_id: i32, ballot_id: i32) -> Result<BallotResul
 /// `Unauthenticated`; `Forbidden` for other roles; `NotFound` for an unknown motion.
 #[server(prefix = "/api/fn", endpoint = "chair_console")]
 pub async fn chair_console(motion_id: i32) -> Result<ChairView, ApiError> {
-    use domain::member::Role;
-
     use crate::api::state::{AppState, require_viewer};
-    use crate::ssr::store::{amendments::names, ballots, motions};
     let state = AppState::from_context()?;
-    let viewer = require_viewer()?;
-    let actor = viewer.actor();
-    if !matches!(actor.role, Role::Chair | Role::Organizer)
-        || actor.status != domain::member::MemberStatus::Verified
-    {
-        return Err(ApiError::Forbidden);
-    }
-    let fail = ApiError::from;
-    let motion = state
-        .heads
-        .state(&state.db, motion_id)
+    server::require_chair(&require_viewer()?)?;
+    let (motion, edition) = server::motion_and_edition(&state, motion_id).await?;
+    server::chair_view(&state.db, &motion, edition)
         .await
-        .map_err(&fail)?;
-    let edition = motions::edition_of_motion(&state.db, motion_id)
-        .await
-        .map_err(&fail)?;
-    let procedure = ballots::procedure(&state.db, edition)
-        .await
-        .map_err(&fail)?;
-    let orders = server::orders(&state.db, &motion).await.map_err(&fail)?;
-    let paragraphs = motion
-        .paragraphs()
-        .filter(|p| !p.is_deleted())
-        .enumerate()
-        .map(|(i, p)| (p.id.get(), i + 1))
-        .collect();
-    let proxies = ballots::proxies(&state.db, edition).await.map_err(&fail)?;
-    let who = names(
-        &state.db,
-        proxies
-            .iter()
-            .flat_map(|(_, p)| [p.holder.get(), p.represented.get()]),
-    )
-    .await
-    .map_err(&fail)?;
-    let now = crate::ssr::now_millis();
-    let proxies = proxies
-        .into_iter()
-        .filter(|(_, p)| p.ends > now)
-        .map(|(id, p)| ProxyView {
-            id,
-            holder_name: who.get(&p.holder.get()).cloned().unwrap_or_default(),
-            represented_name: who.get(&p.represented.get()).cloned().unwrap_or_default(),
-            starts_at: p.starts,
-            ends_at: p.ends,
-        })
-        .collect();
-    let delegates = motions::verified_delegates(&state.db, edition)
-        .await
-        .map_err(&fail)?;
-    Ok(ChairView {
-        motion_title: motion.title().to_owned(),
-        procedure,
-        orders,
-        paragraphs,
-        proxies,
-        delegates,
-    })
+        .map_err(ApiError::from)
 }
 
 /// Saves the edition's rules of procedure (organizers), for the motion's edition.

@@ -153,7 +153,7 @@ pub async fn register(
     collectivity_code: String,
 ) -> Result<(), ApiError> {
     use crate::api::state::AppState;
-    use crate::ssr::{identity::members, now_millis, rate_limit};
+    use crate::ssr::{identity::members, now_millis};
     use domain::{
         member::{MemberStatus, Role},
         registration::{RegistrationInput, check_registration},
@@ -171,15 +171,10 @@ pub async fn register(
     };
     let registration = check_registration(&input).map_err(ApiError::Invalid)?;
     let now = now_millis();
-    let email_key = format!("register:email:{}", registration.email);
-    let address_key = format!("register:ip:{}", server::client_address(&state));
-    if !state.limiter.allow(
-        &[
-            (&email_key, rate_limit::REGISTER_PER_EMAIL),
-            (&address_key, rate_limit::REGISTER_PER_ADDRESS),
-        ],
-        now,
-    ) {
+    if !state
+        .registrations
+        .allow(&registration.email, &server::client_address(&state))
+    {
         return Err(ApiError::TooManyRequests);
     }
     let edition = crate::ssr::store::motions::current_edition_id(&state.db)
@@ -227,9 +222,12 @@ pub async fn set_member_status(
     let (state, viewer, edition) = server::organizer(domain::policy::Action::ManageMembers).await?;
     let status =
         MemberStatus::from_code(&status).ok_or_else(|| ApiError::BadRequest("status".into()))?;
-    let reason = reason
-        .map(|r| domain::text::normalize(&r))
-        .filter(|r| !r.is_empty());
+    // A reason is public to the member and shown on the organizers' page: a text like any other, as long.
+    let reason = match reason.map(|r| domain::text::normalize_paragraph(&r)) {
+        Some(Ok(reason)) => Some(reason),
+        Some(Err(domain::text::ParagraphTextError::Empty)) | None => None,
+        Some(Err(too_long)) => return Err(ApiError::Refused(too_long.into())),
+    };
     if status == MemberStatus::Rejected && reason.is_none() {
         return Err(ApiError::Refused(Refusal::ReasonRequired));
     }
@@ -303,6 +301,18 @@ pub async fn create_invitation(role: String, email: Option<String>) -> Result<St
     let email = email
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty());
+    // The address is the only one the link will create an account for: it must be one.
+    if email
+        .as_deref()
+        .is_some_and(|e| !domain::registration::is_plausible_email(e))
+    {
+        return Err(ApiError::Invalid(vec![
+            domain::registration::FieldProblem {
+                field: domain::registration::Field::Email,
+                problem: domain::registration::Problem::Invalid,
+            },
+        ]));
+    }
     let token = members::create_invitation(
         &state.db,
         edition,

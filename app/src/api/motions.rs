@@ -1,4 +1,4 @@
-//! Reading editions and motions.
+//! Reading editions and motions: the home page, the reader, the projector.
 
 use leptos::prelude::*;
 
@@ -41,6 +41,40 @@ pub async fn get_motion(id: i32) -> Result<MotionView, ApiError> {
         .await
         .map(|view| MotionView::clone(&view))
         .map_err(ApiError::from)
+}
+
+/// What the reader of a motion shows, read in one request.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MotionPageView {
+    /// The motion now.
+    pub motion: MotionView,
+    /// What the viewer may do on it; `None` when that could not be read (the text stays readable).
+    pub permissions: Option<super::ViewerPermissions>,
+}
+
+/// The reader's page: [`get_motion`] and the viewer's [`super::motion_permissions`] in one request.
+///
+/// # Errors
+/// `NotFound` when no such motion exists; `Internal` when the database fails.
+#[server(prefix = "/api/fn", endpoint = "motion_page_data")]
+pub async fn motion_page_data(id: i32) -> Result<MotionPageView, ApiError> {
+    use crate::api::state::{AppState, current_viewer};
+    let state = AppState::from_context()?;
+    let motion = state
+        .views
+        .motion(&state.db, id)
+        .await
+        .map(|view| MotionView::clone(&view))
+        .map_err(ApiError::from)?;
+    // A failure is logged once by `replayed`; the reader then shows the text without the member's tools.
+    let permissions = super::replayed(&state, id)
+        .await
+        .ok()
+        .map(|replayed| super::permissions_of(&replayed, current_viewer().as_ref()));
+    Ok(MotionPageView {
+        motion,
+        permissions,
+    })
 }
 
 /// What the hall's projector shows: the motion as adopted so far, the item under debate, and what changed in

@@ -15,7 +15,7 @@ use crate::ssr::{
     identity::Viewer,
     live::{Hub, Limits},
     origin::{OriginPolicy, origin_of},
-    rate_limit::{RateLimiter, SignInThrottle},
+    rate_limit::{RegistrationLimits, SignInThrottle},
 };
 
 /// Shared by all routes and server functions.
@@ -24,7 +24,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
-    pub limiter: Arc<RateLimiter>,
+    /// Registrations per e-mail and per address.
+    pub registrations: Arc<RegistrationLimits>,
     /// Failed sign-ins, by account and address (see [`SignInThrottle`]).
     pub sign_in: Arc<SignInThrottle>,
     /// Which pages may post to us and open live sockets (from the public URL).
@@ -67,7 +68,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             leptos_options,
-            limiter: Arc::default(),
+            registrations: Arc::default(),
             sign_in: Arc::default(),
             origins: Arc::new(origins),
             oidc: Arc::new(oidc),

@@ -10,7 +10,7 @@ use std::{
 use domain::{
     amendment::{Amendment, AmendmentStatus, AmendmentTarget},
     diff::word_diff,
-    ids::{MemberId, ParagraphId},
+    ids::{AmendmentId, MemberId, ParagraphId},
     lines::number_paragraphs,
     member::{MemberStatus, Role},
     motion::Phase,
@@ -391,26 +391,55 @@ pub async fn amendments<C: ConnectionTrait>(
     motion_id: i32,
 ) -> Result<Vec<AmendmentView>, StoreError> {
     let state = heads.state(conn, motion_id).await?;
+    amendments_of(conn, &state, motion_id).await
+}
+
+/// The people an amendment names: its author, co-signatories and invited members.
+fn people_of(a: &Amendment) -> impl Iterator<Item = i32> + '_ {
+    std::iter::once(a.author)
+        .chain(a.cosigners.iter().copied())
+        .chain(a.invited.iter().copied())
+        .map(MemberId::get)
+}
+
+/// Every amendment of `state`, the motion `motion_id` replayed, by number.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn amendments_of<C: ConnectionTrait>(
+    conn: &C,
+    state: &MotionState,
+    motion_id: i32,
+) -> Result<Vec<AmendmentView>, StoreError> {
     let all = state.amendments();
-    let people = names(
-        conn,
-        all.iter()
-            .flat_map(|a| {
-                std::iter::once(a.author)
-                    .chain(a.cosigners.iter().copied())
-                    .chain(a.invited.iter().copied())
-            })
-            .map(MemberId::get),
-    )
-    .await?;
+    let people = names(conn, all.iter().flat_map(|a| people_of(a))).await?;
     let filed = store::amendments::filed_at(conn, motion_id).await?;
     Ok(all
         .into_iter()
         .map(|a| {
             let at = filed.get(&a.id.get()).copied().unwrap_or_default();
-            amendment_view(&state, a, &people, at)
+            amendment_view(state, a, &people, at)
         })
         .collect())
+}
+
+/// One amendment of `state` (`None` when the motion has no such amendment).
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn amendment<C: ConnectionTrait>(
+    conn: &C,
+    state: &MotionState,
+    id: AmendmentId,
+) -> Result<Option<AmendmentView>, StoreError> {
+    let Some(a) = state.amendment(id) else {
+        return Ok(None);
+    };
+    let people = names(conn, people_of(a)).await?;
+    let at = store::amendments::filed_at_of(conn, id.get())
+        .await?
+        .unwrap_or_default();
+    Ok(Some(amendment_view(state, a, &people, at)))
 }
 
 /// A paragraph's every version with its provenance, its diff from the previous one, who made it and when

@@ -32,6 +32,8 @@ pub struct Config {
     /// Addresses whose many sign-ins are expected (the venue's NAT): the per-address sign-in throttle does
     /// not apply to them (per account it still does). `HEMICYCLE_TRUSTED_ADDRESSES`.
     pub trusted_addresses: Vec<IpNet>,
+    /// Where `/metrics` (Prometheus) is served; `None`: not at all. `HEMICYCLE_METRICS_ADDR`.
+    pub metrics_addr: Option<SocketAddr>,
     /// Reverse proxies whose `X-Forwarded-For` is believed: behind them, the client's address is the last
     /// one they add. `HEMICYCLE_TRUSTED_PROXIES`; empty: the socket's address is the client's.
     pub trusted_proxies: Vec<IpNet>,
@@ -59,6 +61,7 @@ impl Config {
             demo: false,
             trusted_addresses: Vec::new(),
             trusted_proxies: Vec::new(),
+            metrics_addr: None,
         }
     }
 

@@ -1,5 +1,5 @@
-//! Limits kept in memory: the sign-in throttle (failures only, growing waits) and fixed-window limits for
-//! registrations. Keyed by account, by address and by both: delegates share the venue's NAT, so an address
+//! Limits kept in memory: the sign-in throttle (failures only, growing waits) and the registration limits
+//! (`governor`). Keyed by account, by address and by both: delegates share the venue's NAT, so an address
 //! alone must never lock a whole hall out, and an attacker guessing one account's password must not lock its
 //! owner out either.
 
@@ -8,22 +8,8 @@ use std::{
     sync::{Mutex, MutexGuard, PoisonError},
 };
 
-/// A limit: at most `max` attempts per `window_ms`.
-#[derive(Clone, Copy, Debug)]
-pub struct Limit {
-    pub max: u32,
-    pub window_ms: i64,
-}
-
-/// Registration: 3 per e-mail per hour; 100 per address per hour.
-pub const REGISTER_PER_EMAIL: Limit = Limit {
-    max: 3,
-    window_ms: 3600 * 1000,
-};
-pub const REGISTER_PER_ADDRESS: Limit = Limit {
-    max: 100,
-    window_ms: 3600 * 1000,
-};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use nonzero_ext::nonzero;
 
 /// Keys kept at most; past it the oldest are forgotten first (memory stays bounded under a flood).
 const MAX_KEYS: usize = 100_000;
@@ -33,30 +19,39 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Counts attempts per key, in fixed windows.
-#[derive(Debug, Default)]
-pub struct RateLimiter {
-    windows: Mutex<HashMap<String, (i64, u32)>>,
+/// Registrations, limited with `governor`'s keyed GCRA limiters (no fixed window to game, memory bounded by
+/// forgetting keys whose allowance is full again): 3 per e-mail address and 100 per client address per hour.
+pub struct RegistrationLimits {
+    per_email: DefaultKeyedRateLimiter<String>,
+    per_address: DefaultKeyedRateLimiter<String>,
 }
 
-impl RateLimiter {
-    /// Records an attempt for each `(key, limit)` and says whether all are still within their limit.
-    /// Every key is counted even when another is over, so a flood cannot hide behind one exhausted key.
-    pub fn allow(&self, keys: &[(&str, Limit)], now: i64) -> bool {
-        let mut windows = lock(&self.windows);
-        if windows.len() > MAX_KEYS {
-            windows.retain(|_, (start, _)| now - *start < 3600 * 1000);
+impl Default for RegistrationLimits {
+    fn default() -> Self {
+        RegistrationLimits {
+            per_email: RateLimiter::keyed(Quota::per_hour(nonzero!(3u32))),
+            per_address: RateLimiter::keyed(Quota::per_hour(nonzero!(100u32))),
         }
-        let mut allowed = true;
-        for (key, limit) in keys {
-            let entry = windows.entry((*key).to_owned()).or_insert((now, 0));
-            if now - entry.0 >= limit.window_ms {
-                *entry = (now, 0);
-            }
-            entry.1 += 1;
-            allowed &= entry.1 <= limit.max;
+    }
+}
+
+impl std::fmt::Debug for RegistrationLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistrationLimits").finish_non_exhaustive()
+    }
+}
+
+impl RegistrationLimits {
+    /// Whether a registration for `email` from `address` may go on; counts it against both keys (one
+    /// exhausted key does not hide a flood on the other).
+    pub fn allow(&self, email: &str, address: &str) -> bool {
+        if self.per_email.len() > MAX_KEYS || self.per_address.len() > MAX_KEYS {
+            self.per_email.retain_recent();
+            self.per_address.retain_recent();
         }
-        allowed
+        let by_email = self.per_email.check_key(&email.to_owned()).is_ok();
+        let by_address = self.per_address.check_key(&address.to_owned()).is_ok();
+        by_email && by_address
     }
 }
 
@@ -189,23 +184,17 @@ mod tests {
 
     #[test]
     fn registrations_are_limited_per_email_but_neighbours_behind_the_same_address_are_not() {
-        let limiter = RateLimiter::default();
-        let account = Limit {
-            max: 3,
-            window_ms: 1000,
-        };
-        let address = Limit {
-            max: 100,
-            window_ms: 1000,
-        };
+        let limits = RegistrationLimits::default();
         for _ in 0..3 {
-            assert!(limiter.allow(&[("acct:a", account), ("ip:1", address)], 0));
+            assert!(limits.allow("a@ville.fr", "10.0.0.1"));
         }
-        assert!(!limiter.allow(&[("acct:a", account), ("ip:1", address)], 10));
-        assert!(limiter.allow(&[("acct:b", account), ("ip:1", address)], 10));
         assert!(
-            limiter.allow(&[("acct:a", account), ("ip:1", address)], 1000),
-            "a new window starts"
+            !limits.allow("a@ville.fr", "10.0.0.1"),
+            "a fourth try for one address"
+        );
+        assert!(
+            limits.allow("b@ville.fr", "10.0.0.1"),
+            "a neighbour behind the same NAT"
         );
     }
 

@@ -142,11 +142,22 @@ impl VoteWriter {
         if request.key.is_empty() || request.key.len() > MAX_KEY_LEN {
             return Err(VoteError::BadKey);
         }
+        let started = std::time::Instant::now();
         let (reply, answer) = oneshot::channel();
         self.jobs
             .try_send((request, reply))
             .map_err(|_| VoteError::Unavailable)?;
-        answer.await.unwrap_or(Err(VoteError::Unavailable))
+        let answer = answer.await.unwrap_or(Err(VoteError::Unavailable));
+        let outcome = match &answer {
+            Ok(receipt) if receipt.replayed => "replayed",
+            Ok(_) => "recorded",
+            Err(VoteError::Refused(_)) => "refused",
+            Err(VoteError::BadKey) => "bad_key",
+            Err(VoteError::Unavailable) => "unavailable",
+        };
+        metrics::counter!("hemicycle_votes_total", "outcome" => outcome).increment(1);
+        metrics::histogram!("hemicycle_vote_ack_seconds").record(started.elapsed().as_secs_f64());
+        answer
     }
 }
 
@@ -161,6 +172,11 @@ async fn write_loop(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>, conf
             }
         }
         let requests: Vec<&VoteRequest> = batch.iter().map(|(request, _)| request).collect();
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "a batch holds at most a few thousand votes"
+        )]
+        metrics::histogram!("hemicycle_vote_batch_size").record(requests.len() as f64);
         let answers = write_with_retries(&db, &requests).await;
         for ((_, reply), answer) in batch.into_iter().zip(answers) {
             let _ = reply.send(answer);

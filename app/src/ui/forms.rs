@@ -1,7 +1,8 @@
-//! Form helpers shared by pages: labelled fields with their error messages, and the error summary.
+//! Form helpers shared by pages: labelled fields with their error messages, the error summary, the answers of
+//! actions, and the reloading of a page's data after any of its actions.
 
 use domain::registration::{Field, FieldProblem, Problem};
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::{
     api::ApiError,
@@ -159,5 +160,67 @@ pub fn ActionOutcome<T: Clone + Send + Sync + 'static>(
                 None => ().into_any(),
             }}
         </div>
+    }
+}
+
+/// The answer of the last submission when success says more than a sentence (a link to what was just
+/// created): `ok` shows it; an error is said as [`ActionOutcome`] says it.
+pub fn outcome_with<T, V>(
+    result: Signal<Option<Result<T, ApiError>>>,
+    ok: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let locale = use_i18n().locale;
+    view! {
+        <div class="outcome" role="status" aria-live="polite">
+            {move || match result.get() {
+                Some(Ok(value)) => ok(value).into_any(),
+                Some(Err(error)) => view! { <p class="outcome__error">{error.message(locale.get())}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The actions of a page whose data is read again when any of them completes: create them with
+/// [`Reload::action`], read [`Reload::version`] in the resource's source.
+#[derive(Clone, Copy)]
+pub struct Reload(StoredValue<Vec<RwSignal<usize>>>);
+
+impl Reload {
+    /// No action yet.
+    #[must_use]
+    pub fn new() -> Self {
+        Self(StoredValue::new(Vec::new()))
+    }
+
+    /// A new action of the page.
+    #[must_use]
+    pub fn action<S>(self) -> ServerAction<S>
+    where
+        S: ServerFn + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+        S::Error: Send + Sync + 'static,
+    {
+        let action = ServerAction::<S>::new();
+        let version = action.version();
+        self.0.update_value(|versions| versions.push(version));
+        action
+    }
+
+    /// Grows each time one of the actions completes (versions only grow, so their sum changes with any).
+    #[must_use]
+    pub fn version(self) -> usize {
+        self.0
+            .with_value(|versions| versions.iter().map(|version| version.get()).sum())
+    }
+}
+
+impl Default for Reload {
+    fn default() -> Self {
+        Self::new()
     }
 }

@@ -1,4 +1,4 @@
-//! One module per page.
+//! One module per page, the parameters of their routes, and the error panel they share.
 
 pub mod amendment_edit;
 pub mod amendment_editor;
@@ -17,12 +17,64 @@ pub mod projection_page;
 pub mod register;
 pub mod sign_in;
 
-use leptos::prelude::*;
+use leptos::{Params, prelude::*};
+use leptos_router::{hooks::use_params, params::Params};
 
 use crate::{
     api::ApiError,
     i18n::{t, use_i18n},
 };
+
+/// `/motions/:id` and the motion's pages that take nothing else (`amendements`, `scrutins`); `/projection/:id`.
+#[derive(Params, PartialEq, Eq, Clone, Debug)]
+pub struct MotionRoute {
+    /// The motion.
+    pub id: i32,
+}
+
+/// `/motions/:id/scrutins/:bid`.
+#[derive(Params, PartialEq, Eq, Clone, Debug)]
+pub struct BallotRoute {
+    /// The motion.
+    pub id: i32,
+    /// The ballot.
+    pub bid: i32,
+}
+
+/// `/motions/:id/amendements/:aid/modifier`.
+#[derive(Params, PartialEq, Eq, Clone, Debug)]
+pub struct AmendmentRoute {
+    /// The motion.
+    pub id: i32,
+    /// The amendment.
+    pub aid: i32,
+}
+
+/// `/motions/:id/paragraphes/:pid/amender` and `…/historique`.
+#[derive(Params, PartialEq, Eq, Clone, Debug)]
+pub struct ParagraphRoute {
+    /// The motion.
+    pub id: i32,
+    /// The paragraph.
+    pub pid: i32,
+}
+
+/// `/invitation/:token`.
+#[derive(Params, PartialEq, Eq, Clone, Debug)]
+pub struct InvitationRoute {
+    /// The invitation's secret.
+    pub token: String,
+}
+
+/// The current route's parameters, `None` when one is missing or unreadable (`/motions/abc`): the page then
+/// says it does not exist.
+pub fn use_route<P>() -> Signal<Option<P>>
+where
+    P: Params + PartialEq + Clone + Send + Sync + 'static,
+{
+    let params = use_params::<P>();
+    Signal::derive(move || params.read().as_ref().ok().cloned())
+}
 
 /// An error shown in place of a page's content, in the reader's language, with the status set on the server.
 #[component]

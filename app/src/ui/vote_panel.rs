@@ -1,5 +1,5 @@
 //! The voting panel of a motion (the open ballot, one group of buttons per seat the member votes for, the last
-//! result) and the labels every ballot view shares. Calls `api::ballots` only.
+//! result) and the labels, badges and links every ballot view shares. Calls `api::ballots` only.
 
 use domain::ballot::{BallotRules, BallotSubject, Choice, Majority, Outcome};
 use leptos::prelude::*;
@@ -379,29 +379,41 @@ fn SeatForm(ballot_id: i32, seat: VoterSeat) -> impl IntoView {
     }
 }
 
-/// The most recent closed ballot, in one line, with its result.
-#[component]
-fn LastResult(motion_id: i32, ballot: BallotView) -> impl IntoView {
+/// An outcome as a badge ("adopté").
+pub fn outcome_badge(outcome: Outcome) -> impl IntoView {
+    let locale = use_i18n().locale;
+    view! {
+        <strong class=format!("badge ballot-outcome ballot-outcome--{}", outcome.code())>
+            {move || tr(locale.get(), outcome_key(outcome))}
+        </strong>
+    }
+}
+
+/// A ballot's heading linking to its results page, then its outcome once closed ("… : adopté").
+pub fn ballot_link(motion_id: i32, ballot: &BallotView) -> impl IntoView {
     let locale = use_i18n().locale;
     let href = format!("/motions/{motion_id}/scrutins/{}", ballot.id);
     let outcome = ballot.outcome;
-    let explanation = ballot.explanation.clone();
     let heading = {
         let ballot = ballot.clone();
         move || ballot_heading(locale.get(), &ballot)
     };
     view! {
+        <a href=href>{heading}</a>
+        {outcome.map(|o| view! { " : " {outcome_badge(o)} })}
+    }
+}
+
+/// The most recent closed ballot, in one line, with its result.
+#[component]
+fn LastResult(motion_id: i32, ballot: BallotView) -> impl IntoView {
+    let locale = use_i18n().locale;
+    let link = ballot_link(motion_id, &ballot);
+    view! {
         <section class="vote-last" aria-labelledby="dernier-scrutin">
             <h2 id="dernier-scrutin" class="vote-last__title">{t("vote.last_result")}</h2>
-            <p>
-                <a href=href>{heading}</a>
-                {outcome.map(|o| view! {
-                    " : " <strong class=format!("badge ballot-outcome ballot-outcome--{}", o.code())>
-                        {move || tr(locale.get(), outcome_key(o))}
-                    </strong>
-                })}
-            </p>
-            {explanation.map(|e| view! { <p class="vote-last__explanation">{move || explanation_text(locale.get(), &e)}</p> })}
+            <p>{link}</p>
+            {ballot.explanation.map(|e| view! { <p class="vote-last__explanation">{move || explanation_text(locale.get(), &e)}</p> })}
         </section>
     }
 }

@@ -187,6 +187,7 @@ impl Exports {
             return Ok(bytes);
         }
         let pool = self.pool.clone();
+        let started = std::time::Instant::now();
         let rendered = tokio::task::spawn_blocking(move || match pool {
             // Typst's parallel work goes to the pool the closure runs in: all of it at low priority.
             Some(pool) => pool.install(|| file.render(&doc)),
@@ -195,6 +196,8 @@ impl Exports {
         .await
         .map_err(|err| err.to_string())?
         .map_err(|err| err.to_string())?;
+        metrics::histogram!("hemicycle_export_render_seconds", "file" => file.extension())
+            .record(started.elapsed().as_secs_f64());
         let bytes = Bytes::from(rendered);
         self.keep(key, &bytes);
         Ok(bytes)
@@ -288,6 +291,7 @@ pub async fn export(
         ?file,
         "export"
     );
+    metrics::counter!("hemicycle_export_requests_total", "file" => file.extension()).increment(1);
     let bytes = match exports.bytes(doc, file).await {
         Ok(bytes) => bytes,
         Err(cause) => return internal(&headers, "export_render", &cause),

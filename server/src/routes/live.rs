@@ -593,8 +593,10 @@ impl Stream {
         drop(subscription);
         let socket = &mut self.socket;
         match stop {
-            Stop::Gone | Stop::Stalled => {}
+            Stop::Stalled => metrics::counter!("hemicycle_live_stalled_total").increment(1),
+            Stop::Gone => {}
             Stop::Lagging => {
+                metrics::counter!("hemicycle_live_resyncs_total").increment(1);
                 // The client's pending write may still be draining: give it the time a stalled reader gets.
                 let _ = tokio::time::timeout(STALL, async {
                     socket

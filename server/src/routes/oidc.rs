@@ -5,6 +5,7 @@
 use app::api::state::AppState;
 use app::ssr::{
     auth::oidc::{PENDING_LOGIN_TTL_SECS, PendingLogin},
+    cookies,
     identity::{Viewer, members::current_status, secrets, sessions},
     now_millis,
     store::entities::{login_flow, member},
@@ -24,10 +25,7 @@ use super::see_other;
 const FLOW_COOKIE: &str = "hemicycle_oidc";
 
 fn flow_cookie(state: &str, secure: bool, max_age: i64) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{FLOW_COOKIE}={state}; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    )
+    cookies::set(FLOW_COOKIE, state, "/auth/oidc", max_age, secure)
 }
 
 /// Starts a login with `provider`: records the pending login and sends the browser to the provider.
@@ -79,13 +77,7 @@ pub struct CallbackQuery {
 }
 
 fn cookie_state(headers: &HeaderMap) -> Option<String> {
-    sessions::cookie_value(
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-        FLOW_COOKIE,
-    )
+    cookies::get(headers, FLOW_COOKIE)
 }
 
 /// Finishes the login: the state must be the one this browser started with, and single-use.

@@ -8,6 +8,7 @@ mod congress;
 mod export;
 mod health;
 mod identity;
+mod injection;
 mod live;
 mod oidc;
 mod pages;

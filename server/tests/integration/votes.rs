@@ -560,6 +560,25 @@ async fn a_proxy_holder_votes_for_the_member_who_cannot_then_vote_twice() {
         )
         .await;
         assert_eq!(status, 200, "{body}");
+        // Each seat shows the vote cast for its own member (read for every seat at once).
+        let (_, body) = app
+            .call(
+                "voting_panel",
+                Some(&people.amelie),
+                &[("motion_id", &motion)],
+            )
+            .await;
+        let panel: VotingView = serde_json::from_str(&body).expect("panel");
+        let recorded: Vec<(i32, Option<Choice>)> = panel
+            .seats
+            .iter()
+            .map(|s| (s.member_id, s.recorded.map(|(choice, _)| choice)))
+            .collect();
+        assert_eq!(
+            recorded,
+            vec![(amelie, Some(Choice::Pour)), (karim, Some(Choice::Contre))],
+            "{backend:?}"
+        );
         // Karim gave his proxy: he does not vote himself meanwhile.
         let (status, body) = vote(&app, &people.karim, ballot, None, "pour", "k-k").await;
         assert_eq!(status, 422, "{body}");

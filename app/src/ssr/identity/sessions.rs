@@ -5,12 +5,13 @@ use domain::member::{Attendance, MemberStatus, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::{Viewer, ViewerMembership, secrets};
-use crate::ssr::live::Hub;
 use crate::ssr::store::{
     StoreError,
     entities::{member, membership, session},
     motions::current_edition_id,
 };
+use crate::ssr::{cookies, live::Hub};
+use axum::http::HeaderMap;
 
 /// How long a session lasts without a new login: a congress week.
 pub const SESSION_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -26,42 +27,23 @@ pub fn cookie_name(secure: bool) -> &'static str {
 
 /// The `Set-Cookie` value that opens a session.
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    let secure_attr = if secure { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure_attr}",
+    cookies::set(
         cookie_name(secure),
-        SESSION_TTL_MS / 1000
+        token,
+        "/",
+        SESSION_TTL_MS / 1000,
+        secure,
     )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(secure: bool) -> String {
-    let secure_attr = if secure { "; Secure" } else { "" };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_attr}",
-        cookie_name(secure)
-    )
+    cookies::set(cookie_name(secure), "", "/", 0, secure)
 }
 
-/// The non-empty value of cookie `name` in a request's `Cookie` headers, if any.
-pub fn cookie_value<'a>(
-    cookie_headers: impl IntoIterator<Item = &'a str>,
-    name: &str,
-) -> Option<String> {
-    cookie_headers
-        .into_iter()
-        .flat_map(|header| header.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, value)| *key == name && !value.is_empty())
-        .map(|(_, value)| value.to_owned())
-}
-
-/// The session token in a request's `Cookie` headers, if any.
-pub fn token_from_cookies<'a>(
-    cookie_headers: impl IntoIterator<Item = &'a str>,
-    secure: bool,
-) -> Option<String> {
-    cookie_value(cookie_headers, cookie_name(secure))
+/// The session token of a request: its cookie.
+pub fn token_from_cookies(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookies::get(headers, cookie_name(secure))
 }
 
 /// Opens a new session for `member_id` and returns the token to put in the cookie.
@@ -221,17 +203,10 @@ mod tests {
     #[test]
     fn the_cookie_is_httponly_lax_and_host_prefixed_when_secure() {
         let cookie = session_cookie("abc", true);
-        assert!(cookie.starts_with("__Host-hemicycle_session=abc;"));
+        assert!(cookie.starts_with("__Host-hemicycle_session=abc"));
         for attr in ["HttpOnly", "SameSite=Lax", "Path=/", "Secure"] {
             assert!(cookie.contains(attr), "{cookie}");
         }
         assert!(!session_cookie("abc", false).contains("Secure"));
-    }
-
-    #[test]
-    fn the_token_is_found_among_other_cookies() {
-        let headers = ["hemicycle_lang=fr; hemicycle_session=tok", "other=1"];
-        assert_eq!(token_from_cookies(headers, false).as_deref(), Some("tok"));
-        assert_eq!(token_from_cookies(["hemicycle_session="], false), None);
     }
 }

@@ -14,7 +14,20 @@ use sea_orm::{
 };
 use tokio::sync::{mpsc, watch};
 
-use super::hub::{Hub, Inner};
+/// What notifications from the other instances ask of this one. The hub implements it; the link holds it
+/// weakly, so the link's tasks end with the hub.
+pub(super) trait Local: Send + Sync {
+    /// The log of `motion_id` holds events up to `seq`.
+    fn signal(&self, motion_id: i32, seq: i64);
+    /// Signals may have been missed: every room reads the log again.
+    fn reread_all(&self);
+    /// Close every socket of a member here.
+    fn end_member_here(&self, member_id: i32) -> usize;
+    /// Make every socket of a member reconnect here.
+    fn rights_changed_here(&self, member_id: i32) -> usize;
+    /// Close the sockets of one session here.
+    fn end_session_here(&self, session_hash: &str) -> usize;
+}
 
 /// Channel of committed seqs; payload `"{motion}:{seq}"`.
 pub const EVENTS_CHANNEL: &str = "hemicycle_events";
@@ -64,7 +77,7 @@ pub(super) struct Tasks {
 
 impl Tasks {
     /// Spawns the notifier and the listener. They hold the hub weakly and end when it is dropped.
-    pub(super) fn spawn(self, db: DatabaseConnection, hub: Weak<Inner>) {
+    pub(super) fn spawn(self, db: DatabaseConnection, hub: Weak<dyn Local>) {
         tokio::spawn(notify(db.clone(), self.rx));
         tokio::spawn(listen(db, hub, self.stopped));
     }
@@ -157,7 +170,7 @@ fn parse<'a>(channel: &str, payload: &'a str) -> Option<Incoming<'a>> {
     }
 }
 
-async fn listen(db: DatabaseConnection, hub: Weak<Inner>, mut stop: watch::Receiver<()>) {
+async fn listen(db: DatabaseConnection, hub: Weak<dyn Local>, mut stop: watch::Receiver<()>) {
     let pool = db.get_postgres_connection_pool().clone();
     loop {
         let connected = async {
@@ -180,7 +193,7 @@ async fn listen(db: DatabaseConnection, hub: Weak<Inner>, mut stop: watch::Recei
         };
         // Whatever was committed while we were not listening is in the log: every room reads it now.
         match hub.upgrade() {
-            Some(inner) => Hub::from_inner(inner).reread_all(),
+            Some(hub) => hub.reread_all(),
             None => return,
         }
         loop {
@@ -188,8 +201,7 @@ async fn listen(db: DatabaseConnection, hub: Weak<Inner>, mut stop: watch::Recei
                 _ = stop.changed() => return,
                 received = listener.try_recv() => received,
             };
-            let Some(inner) = hub.upgrade() else { return };
-            let hub = Hub::from_inner(inner);
+            let Some(hub) = hub.upgrade() else { return };
             match received {
                 Ok(Some(notification)) => {
                     match parse(notification.channel(), notification.payload()) {

@@ -19,7 +19,7 @@ use tokio::{
     time::Instant,
 };
 
-use super::cluster;
+use super::cluster::{self, Local as _};
 use crate::protocol::ServerFrame;
 use crate::ssr::store::{StoreError, log};
 
@@ -137,7 +137,7 @@ impl std::fmt::Debug for Hub {
     }
 }
 
-pub(super) struct Inner {
+struct Inner {
     db: DatabaseConnection,
     limits: Limits,
     rooms: Mutex<HashMap<i32, Arc<Room>>>,
@@ -175,11 +175,8 @@ impl Hub {
         }
         let (link, tasks) = cluster::link();
         let inner = Arc::new(Inner::new(db.clone(), limits, Some(link)));
-        tasks.spawn(db, Arc::downgrade(&inner));
-        Hub { inner }
-    }
-
-    pub(super) fn from_inner(inner: Arc<Inner>) -> Self {
+        let local: Arc<dyn cluster::Local> = inner.clone();
+        tasks.spawn(db, Arc::downgrade(&local));
         Hub { inner }
     }
 
@@ -208,11 +205,7 @@ impl Hub {
 
     /// The log of `motion_id` holds events up to `seq`: its room (if any) reads and publishes what it lacks.
     pub fn signal(&self, motion_id: i32, seq: i64) {
-        let room = lock(&self.inner.rooms).get(&motion_id).cloned();
-        if let Some(room) = room {
-            room.target.fetch_max(seq, Ordering::AcqRel);
-            room.wake.notify_one();
-        }
+        self.inner.signal(motion_id, seq);
     }
 
     /// Whether someone follows `motion_id` on this instance.
@@ -237,11 +230,7 @@ impl Hub {
 
     /// Every room reads the log again from its last seq (signals may have been missed: listener reconnected).
     pub fn reread_all(&self) {
-        let rooms: Vec<Arc<Room>> = lock(&self.inner.rooms).values().cloned().collect();
-        for room in rooms {
-            room.reread.store(true, Ordering::Release);
-            room.wake.notify_one();
-        }
+        self.inner.reread_all();
     }
 
     /// Closes every socket of `member_id`, on every instance (suspension, rejection).
@@ -262,10 +251,7 @@ impl Hub {
     }
 
     pub(super) fn rights_changed_here(&self, member_id: i32) -> usize {
-        self.end_where(
-            |r| r.member == Some(MemberId(member_id)),
-            EndReason::RightsChanged,
-        )
+        self.inner.rights_changed_here(member_id)
     }
 
     /// Closes the sockets opened with one session, on every instance (logout).
@@ -277,30 +263,17 @@ impl Hub {
     }
 
     pub(super) fn end_member_here(&self, member_id: i32) -> usize {
-        self.end_where(
-            |r| r.member == Some(MemberId(member_id)),
-            EndReason::SessionEnded,
-        )
+        self.inner.end_member_here(member_id)
     }
 
     pub(super) fn end_session_here(&self, session_hash: &str) -> usize {
-        self.end_where(|r| r.session_hash == session_hash, EndReason::SessionEnded)
+        self.inner.end_session_here(session_hash)
     }
 
     /// Tells every socket the server is stopping; new subscriptions are refused from now on.
     pub fn stop(&self) {
         self.inner.stopping.store(true, Ordering::Release);
-        self.end_where(|_| true, EndReason::GoingAway);
-    }
-
-    fn end_where(&self, matches: impl Fn(&Registered) -> bool, reason: EndReason) -> usize {
-        let connections = lock(&self.inner.connections);
-        let mut ended = 0;
-        for registered in connections.values().filter(|r| matches(r)) {
-            registered.control.end(reason);
-            ended += 1;
-        }
-        ended
+        self.inner.end_where(|_| true, EndReason::GoingAway);
     }
 
     /// Follows `motion_id`. The returned subscription receives every frame the room publishes from now on; the
@@ -344,6 +317,8 @@ impl Hub {
         if let Some((member, attendance)) = presence {
             room.presence_change(member, attendance, true);
         }
+        metrics::gauge!("hemicycle_live_connections", "motion" => motion_id.to_string())
+            .increment(1);
         let delivered = *published.borrow();
         // From here on, dropping the subscription undoes all of the above.
         let subscription = Subscription {
@@ -370,6 +345,54 @@ impl Hub {
             })
             .await?;
         Ok(subscription)
+    }
+}
+
+impl Inner {
+    fn end_where(&self, matches: impl Fn(&Registered) -> bool, reason: EndReason) -> usize {
+        let connections = lock(&self.connections);
+        let mut ended = 0;
+        for registered in connections.values().filter(|r| matches(r)) {
+            registered.control.end(reason);
+            ended += 1;
+        }
+        ended
+    }
+}
+
+impl cluster::Local for Inner {
+    fn signal(&self, motion_id: i32, seq: i64) {
+        let room = lock(&self.rooms).get(&motion_id).cloned();
+        if let Some(room) = room {
+            room.target.fetch_max(seq, Ordering::AcqRel);
+            room.wake.notify_one();
+        }
+    }
+
+    fn reread_all(&self) {
+        let rooms: Vec<Arc<Room>> = lock(&self.rooms).values().cloned().collect();
+        for room in rooms {
+            room.reread.store(true, Ordering::Release);
+            room.wake.notify_one();
+        }
+    }
+
+    fn end_member_here(&self, member_id: i32) -> usize {
+        self.end_where(
+            |r| r.member == Some(MemberId(member_id)),
+            EndReason::SessionEnded,
+        )
+    }
+
+    fn rights_changed_here(&self, member_id: i32) -> usize {
+        self.end_where(
+            |r| r.member == Some(MemberId(member_id)),
+            EndReason::RightsChanged,
+        )
+    }
+
+    fn end_session_here(&self, session_hash: &str) -> usize {
+        self.end_where(|r| r.session_hash == session_hash, EndReason::SessionEnded)
     }
 }
 
@@ -542,6 +565,11 @@ async fn pump(room: Arc<Room>, db: DatabaseConnection, limits: Limits) {
             let due = std::mem::take(&mut lock(&room.presence).dirty);
             let counts = room.presence_counts();
             if due && last_presence != Some(counts) {
+                let motion = room.motion_id.to_string();
+                metrics::gauge!("hemicycle_live_delegates", "motion" => motion.clone(), "attendance" => "hall")
+                    .set(f64::from(counts.0));
+                metrics::gauge!("hemicycle_live_delegates", "motion" => motion, "attendance" => "remote")
+                    .set(f64::from(counts.1));
                 room.publish(
                     0,
                     ServerFrame::Presence {
@@ -664,6 +692,8 @@ impl Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         lock(&self.hub.inner.connections).remove(&self.id);
+        metrics::gauge!("hemicycle_live_connections", "motion" => self.room.motion_id.to_string())
+            .decrement(1);
         if let Some((member, attendance)) = self.presence {
             self.room.presence_change(member, attendance, false);
         }

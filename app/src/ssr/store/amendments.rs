@@ -46,6 +46,20 @@ pub async fn filed_at<C: ConnectionTrait>(
         .collect())
 }
 
+/// When one amendment was filed (ms since the epoch), if it was projected.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn filed_at_of<C: ConnectionTrait>(
+    conn: &C,
+    amendment_id: i32,
+) -> Result<Option<i64>, StoreError> {
+    Ok(amendment::Entity::find_by_id(amendment_id)
+        .one(conn)
+        .await?
+        .map(|row| row.created_at))
+}
+
 /// Pending (filed or admissible) amendments per paragraph of a motion: replacements and deletions of it,
 /// and insertions after it.
 ///

@@ -1,9 +1,11 @@
 //! Ballots in the store: the rows the vote writer reads (projected from the log by the command path), the count
 //! taken at closing under a lock, the frozen list of eligible voters, the edition's rules of procedure and its
-//! proxies.
+//! proxies, and the rows and votes the ballot pages read (one query per kind of row, never one per row).
 //!
 //! Eligible voters are the edition's verified delegates ([`ELIGIBLE`]); the list is copied into
 //! `ballot_voters` when a ballot closes, so the result's `registered` figure can be checked later.
+
+use std::collections::{BTreeSet, HashMap};
 
 use domain::{
     ballot::{BallotRules, BallotSubject, Choice, Procedure, Proxy, Tally},
@@ -241,20 +243,56 @@ pub async fn audit<C: ConnectionTrait>(
         .await?)
 }
 
-/// The vote counted for `represented` in a ballot, if any.
+/// The votes counted in a ballot for each member of `represented`, by represented member (one query for every
+/// seat a voter holds).
 ///
 /// # Errors
 /// `Db` when the database fails.
-pub async fn vote_of<C: ConnectionTrait>(
+pub async fn votes_for<C: ConnectionTrait>(
     conn: &C,
     ballot_id: i32,
-    represented: i32,
-) -> Result<Option<vote::Model>, StoreError> {
+    represented: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, vote::Model>, StoreError> {
+    let represented: BTreeSet<i32> = represented.into_iter().collect();
+    if represented.is_empty() {
+        return Ok(HashMap::new());
+    }
     Ok(vote::Entity::find()
         .filter(vote::Column::BallotId.eq(ballot_id))
-        .filter(vote::Column::RepresentedId.eq(represented))
-        .one(conn)
-        .await?)
+        .filter(vote::Column::RepresentedId.is_in(represented))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| (row.represented_id, row))
+        .collect())
+}
+
+/// The rows of a motion's ballots (their times), by id: one query for a whole page.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn rows_of_motion<C: ConnectionTrait>(
+    conn: &C,
+    motion_id: i32,
+) -> Result<HashMap<i32, ballot::Model>, StoreError> {
+    Ok(ballot::Entity::find()
+        .filter(ballot::Column::MotionId.eq(motion_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect())
+}
+
+/// The row of one ballot (its times), if it was projected.
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn row<C: ConnectionTrait>(
+    conn: &C,
+    ballot_id: i32,
+) -> Result<Option<ballot::Model>, StoreError> {
+    Ok(ballot::Entity::find_by_id(ballot_id).one(conn).await?)
 }
 
 /// The open ballots on every motion (for the live tallies).

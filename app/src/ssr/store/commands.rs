@@ -261,7 +261,13 @@ pub async fn create_motion(
         }
         .insert(&txn)
         .await
-        .map_err(StoreError::from)?;
+        .map_err(
+            |err| match StoreError::from_write(err, "motions_edition_title") {
+                // Two motions of a congress never share a title: say so, it is the organizer's to change.
+                StoreError::Conflict(_) => CommandError::Refused(Refusal::MotionTitleTaken),
+                other => CommandError::Store(other),
+            },
+        )?;
         let actor_id = Some(actor.id.get());
         let mut state = MotionState::default();
         let mut appended = record(

@@ -5,69 +5,42 @@
 use domain::{diff::word_diff, policy::Action};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::{ErrorPanel, amendments_page::names};
+use super::{AmendmentRoute, ErrorPanel, amendments_page::names, use_route};
 use crate::{
     api::{
-        AmendmentView, ApiError, DelegateOption, EditAmendment, InviteCoSigner, ViewerPermissions,
-        list_amendments, list_delegates, motion_permissions, paragraph_history,
+        AmendmentEditView, AmendmentView, ApiError, DelegateOption, EditAmendment, InviteCoSigner,
+        ViewerPermissions, amendment_edit_data,
     },
     i18n::{t, title_t, tr_with, use_i18n},
     ui::{
         diff_view::DiffView,
-        forms::{ActionOutcome, textarea_text},
+        forms::{ActionOutcome, Reload, textarea_text},
     },
 };
-
-/// What the page needs: the motion, the amendment, the text it changes now, the viewer's permissions, who may
-/// be invited.
-type EditData = (
-    i32,
-    AmendmentView,
-    String,
-    ViewerPermissions,
-    Vec<DelegateOption>,
-);
 
 /// `/motions/:id/amendements/:aid/modifier`.
 #[component]
 pub fn AmendmentEditPage() -> impl IntoView {
-    let params = use_params_map();
-    let edit = ServerAction::<EditAmendment>::new();
-    let invite = ServerAction::<InviteCoSigner>::new();
-    let ids = move || {
-        let params = params.read();
-        (
-            params.get("id").and_then(|v| v.parse::<i32>().ok()),
-            params.get("aid").and_then(|v| v.parse::<i32>().ok()),
-            edit.version().get() + invite.version().get(),
-        )
-    };
-    let data = Resource::new(ids, |(motion, amendment, _)| async move {
-        let (Some(motion), Some(amendment)) = (motion, amendment) else {
-            return Err(ApiError::NotFound);
-        };
-        let found = list_amendments(motion)
-            .await?
-            .into_iter()
-            .find(|a| a.id == amendment)
-            .ok_or(ApiError::NotFound)?;
-        let current = match found.paragraph_id {
-            Some(paragraph) => paragraph_history(paragraph).await?.current_text,
-            None => String::new(),
-        };
-        let permissions = motion_permissions(motion).await?;
-        let delegates = list_delegates(motion).await?;
-        Ok::<EditData, ApiError>((motion, found, current, permissions, delegates))
-    });
+    let route = use_route::<AmendmentRoute>();
+    let reload = Reload::new();
+    let edit = reload.action::<EditAmendment>();
+    let invite = reload.action::<InviteCoSigner>();
+    let data = Resource::new(
+        move || (route.get(), reload.version()),
+        |(route, _)| async move {
+            let route = route.ok_or(ApiError::NotFound)?;
+            let page = amendment_edit_data(route.id, route.aid).await?;
+            Ok::<_, ApiError>((route.id, page))
+        },
+    );
     view! {
         <Title text=title_t("edit.title")/>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((motion_id, amendment, current, permissions, delegates)) => {
-                        view! { <EditAmendmentForm motion_id amendment current permissions delegates edit invite/> }.into_any()
+                    Ok((motion_id, AmendmentEditView { amendment, current_text, permissions, delegates })) => {
+                        view! { <EditAmendmentForm motion_id amendment current=current_text permissions delegates edit invite/> }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }

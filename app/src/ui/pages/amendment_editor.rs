@@ -5,43 +5,31 @@
 use domain::{diff::word_diff, policy::Action};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::{ErrorPanel, amendments_page::place_label};
+use super::{ErrorPanel, ParagraphRoute, amendments_page::place_label, use_route};
 use crate::{
     api::{
-        ApiError, FileAmendment, FiledAmendment, ParagraphHistoryView, ViewerPermissions,
-        motion_permissions, paragraph_history,
+        ApiError, FileAmendment, FiledAmendment, ParagraphHistoryView, ParagraphPageView,
+        ViewerPermissions, paragraph_page_data,
     },
     i18n::{t, title_t, tr, tr_with, use_i18n},
-    ui::{diff_view::DiffView, forms::textarea_text},
+    ui::{
+        diff_view::DiffView,
+        forms::{outcome_with, textarea_text},
+    },
 };
 
-/// Reads `:id` and `:pid` and loads the paragraph with the viewer's permissions (shared with the history);
-/// loads again whenever `reload` changes (after an edit).
-pub fn use_paragraph(
-    reload: Signal<usize>,
-) -> Resource<Result<(ParagraphHistoryView, ViewerPermissions), ApiError>> {
-    let params = use_params_map();
-    let ids = move || {
-        let params = params.read();
-        (
-            params.get("id").and_then(|v| v.parse::<i32>().ok()),
-            params.get("pid").and_then(|v| v.parse::<i32>().ok()),
-            reload.get(),
-        )
-    };
-    Resource::new(ids, |(motion, paragraph, _)| async move {
-        let (Some(motion), Some(paragraph)) = (motion, paragraph) else {
-            return Err(ApiError::NotFound);
-        };
-        let history = paragraph_history(paragraph).await?;
-        if history.motion_id != motion {
-            return Err(ApiError::NotFound);
-        }
-        let permissions = motion_permissions(motion).await?;
-        Ok((history, permissions))
-    })
+/// Loads the route's paragraph with the viewer's permissions (shared with the history); loads again whenever
+/// `reload` changes (after an edit).
+pub fn use_paragraph(reload: Signal<usize>) -> Resource<Result<ParagraphPageView, ApiError>> {
+    let route = use_route::<ParagraphRoute>();
+    Resource::new(
+        move || (route.get(), reload.get()),
+        |(route, _)| async move {
+            let route = route.ok_or(ApiError::NotFound)?;
+            paragraph_page_data(route.id, route.pid).await
+        },
+    )
 }
 
 /// `/motions/:id/paragraphes/:pid/amender`.
@@ -53,7 +41,7 @@ pub fn AmendmentEditorPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((history, permissions)) => view! { <Editor history permissions/> }.into_any(),
+                    Ok(ParagraphPageView { history, permissions }) => view! { <Editor history permissions/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -62,28 +50,23 @@ pub fn AmendmentEditorPage() -> impl IntoView {
 }
 
 /// The outcome of a filing: "Amendement n° N déposé" with a link to the list, or the refusal.
-#[component]
-fn FiledOutcome(action: ServerAction<FileAmendment>, motion_id: i32) -> impl IntoView {
+fn filed_outcome(action: ServerAction<FileAmendment>, motion_id: i32) -> impl IntoView {
     let locale = use_i18n().locale;
-    view! {
-        <div class="outcome" role="status" aria-live="polite">
-            {move || match action.value().get() {
-                Some(Ok(FiledAmendment { number, id })) => view! {
-                    <p class="outcome__ok">
-                        {tr_with(locale.get(), "editor.filed", &[("n", &number.to_string())])} " "
-                        <a href=format!("/motions/{motion_id}/amendements/{}/modifier#inviter", id.get())>
-                            {tr(locale.get(), "editor.invite_link")}
-                        </a>
-                        " · "
-                        <a href=format!("/motions/{motion_id}/amendements")>{tr(locale.get(), "editor.see_list")}</a>
-                    </p>
-                }
-                .into_any(),
-                Some(Err(error)) => view! { <p class="outcome__error">{error.message(locale.get())}</p> }.into_any(),
-                None => ().into_any(),
-            }}
-        </div>
-    }
+    outcome_with(
+        action.value().into(),
+        move |FiledAmendment { number, id }| {
+            view! {
+                <p class="outcome__ok">
+                    {tr_with(locale.get(), "editor.filed", &[("n", &number.to_string())])} " "
+                    <a href=format!("/motions/{motion_id}/amendements/{}/modifier#inviter", id.get())>
+                        {tr(locale.get(), "editor.invite_link")}
+                    </a>
+                    " · "
+                    <a href=format!("/motions/{motion_id}/amendements")>{tr(locale.get(), "editor.see_list")}</a>
+                </p>
+            }
+        },
+    )
 }
 
 #[component]
@@ -140,7 +123,7 @@ fn Editor(history: ParagraphHistoryView, permissions: ViewerPermissions) -> impl
                 </div>
                 <button type="submit" class="button button--primary">{t("editor.submit")}</button>
             </ActionForm>
-            <FiledOutcome action=replace motion_id/>
+            {filed_outcome(replace, motion_id)}
             <section class="panel" aria-labelledby="autres-propositions">
                 <h2 id="autres-propositions">{t("editor.other")}</h2>
                 <ActionForm action=delete attr:class="inline-form">
@@ -152,7 +135,7 @@ fn Editor(history: ParagraphHistoryView, permissions: ViewerPermissions) -> impl
                     <input id="suppression-expose" name="rationale" type="text"/>
                     <button type="submit" class="button">{t("editor.delete")}</button>
                 </ActionForm>
-                <FiledOutcome action=delete motion_id/>
+                {filed_outcome(delete, motion_id)}
                 <ActionForm action=insert attr:class="editor">
                     <input type="hidden" name="motion_id" value=motion_id/>
                     <input type="hidden" name="kind" value="insert"/>
@@ -168,7 +151,7 @@ fn Editor(history: ParagraphHistoryView, permissions: ViewerPermissions) -> impl
                     </div>
                     <button type="submit" class="button">{t("editor.insert")}</button>
                 </ActionForm>
-                <FiledOutcome action=insert motion_id/>
+                {filed_outcome(insert, motion_id)}
             </section>
         })}
     }

@@ -10,20 +10,20 @@ use domain::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::{ErrorPanel, motion_page::phase_key};
+use super::{ErrorPanel, MotionRoute, motion_page::phase_key, use_route};
 use crate::{
     api::{
         AdoptAmendment, AmendmentView, ApiError, ChangePhase, CoSignAmendment, ConflictView,
         CosignerView, DeclareAdmissible, DeclareInadmissible, PlaceView, RejectAmendment,
-        ResolveConflict, SetCurrentItem, ViewerPermissions, WithdrawAmendment, get_motion,
-        list_amendments, motion_permissions,
+        ResolveConflict, SetCurrentItem, ViewerPermissions, WithdrawAmendment,
+        amendments_page_data,
     },
     i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
     ui::{
         diff_view::DiffView,
-        forms::{ActionOutcome, textarea_text},
+        forms::{ActionOutcome, Reload, textarea_text},
         live::{Live, LiveStatus},
     },
 };
@@ -104,14 +104,8 @@ fn kind_key(kind: &str) -> &'static str {
 /// `/motions/:id/amendements`.
 #[component]
 pub fn AmendmentsPage() -> impl IntoView {
-    let params = use_params_map();
+    let route = use_route::<MotionRoute>();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    };
     let filter = move || query.read().get("statut").unwrap_or_default();
     let paragraph = move || {
         query
@@ -119,34 +113,29 @@ pub fn AmendmentsPage() -> impl IntoView {
             .get("paragraphe")
             .and_then(|p| p.parse::<i32>().ok())
     };
+    let reload = Reload::new();
     let actions = Actions {
-        co_sign: ServerAction::new(),
-        withdraw: ServerAction::new(),
-        admissible: ServerAction::new(),
-        inadmissible: ServerAction::new(),
-        adopt: ServerAction::new(),
-        reject: ServerAction::new(),
-        phase: ServerAction::new(),
-        resolve: ServerAction::new(),
-        debate: ServerAction::new(),
+        co_sign: reload.action(),
+        withdraw: reload.action(),
+        admissible: reload.action(),
+        inadmissible: reload.action(),
+        adopt: reload.action(),
+        reject: reload.action(),
+        phase: reload.action(),
+        resolve: reload.action(),
+        debate: reload.action(),
     };
     let live = Live::new();
     on_cleanup(move || live.stop());
     let data = Resource::new(
-        move || (id(), actions.version(), live.tick.get()),
-        |(id, _, _)| async move {
-            let id = id.ok_or(ApiError::NotFound)?;
-            let motion = get_motion(id).await?;
-            let amendments = list_amendments(id).await?;
-            let permissions = motion_permissions(id).await?;
-            Ok::<_, ApiError>((motion.id, motion.seq, motion.title, amendments, permissions))
-        },
+        move || (route.get().map(|r| r.id), reload.version(), live.tick.get()),
+        |(id, _, _)| async move { amendments_page_data(id.ok_or(ApiError::NotFound)?).await },
     );
     Effect::new(move || {
-        if let Some(Ok((motion_id, seq, _, _, permissions))) = data.get()
-            && permissions.member_id.is_some()
+        if let Some(Ok(page)) = data.get()
+            && page.permissions.member_id.is_some()
         {
-            live.start(motion_id, seq);
+            live.start(page.motion_id, page.seq);
         }
     });
     view! {
@@ -156,8 +145,16 @@ pub fn AmendmentsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    Ok((motion_id, _, title, amendments, permissions)) => view! {
-                        <AmendmentList motion_id title amendments permissions filter=filter() paragraph=paragraph() actions/>
+                    Ok(page) => view! {
+                        <AmendmentList
+                            motion_id=page.motion_id
+                            title=page.title
+                            amendments=page.amendments
+                            permissions=page.permissions
+                            filter=filter()
+                            paragraph=paragraph()
+                            actions
+                        />
                     }
                     .into_any(),
                 }
@@ -189,23 +186,6 @@ struct Actions {
     phase: ServerAction<ChangePhase>,
     resolve: ServerAction<ResolveConflict>,
     debate: ServerAction<SetCurrentItem>,
-}
-
-impl Actions {
-    /// Changes whenever any action completes, so the list is read again.
-    fn version(&self) -> [usize; 9] {
-        [
-            self.co_sign.version().get(),
-            self.withdraw.version().get(),
-            self.admissible.version().get(),
-            self.inadmissible.version().get(),
-            self.adopt.version().get(),
-            self.reject.version().get(),
-            self.phase.version().get(),
-            self.resolve.version().get(),
-            self.debate.version().get(),
-        ]
-    }
 }
 
 #[component]

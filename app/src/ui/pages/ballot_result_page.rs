@@ -3,16 +3,15 @@
 use domain::ballot::{Choice, Tally};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
+use super::{BallotRoute, ErrorPanel, use_route};
 use crate::{
-    api::{ApiError, BallotResultView, ballot_result, get_motion},
+    api::{ApiError, BallotResultView, ballot_result},
     i18n::{t, title_t, tr, tr_with, use_i18n},
     ui::{
         live::{Live, LiveStatus},
         vote_panel::{
-            ballot_heading, choice_key, explanation_text, majority_label, outcome_key,
+            ballot_heading, choice_key, explanation_text, majority_label, outcome_badge,
             quorum_label, subject_label, time_label,
         },
     },
@@ -29,29 +28,22 @@ fn count(tally: Tally, choice: Choice) -> u32 {
 /// `/motions/:id/scrutins/:bid`.
 #[component]
 pub fn BallotResultPage() -> impl IntoView {
-    let params = use_params_map();
-    let ids = move || {
-        let params = params.read();
-        let id = params.get("id").and_then(|id| id.parse::<i32>().ok());
-        let bid = params.get("bid").and_then(|id| id.parse::<i32>().ok());
-        id.zip(bid)
-    };
+    let route = use_route::<BallotRoute>();
     let live = Live::new();
     on_cleanup(move || live.stop());
     let data = Resource::new(
-        move || (ids(), live.tick.get()),
-        |(ids, _)| async move {
-            let (id, bid) = ids.ok_or(ApiError::NotFound)?;
-            let result = ballot_result(id, bid).await?;
-            let motion = get_motion(id).await?;
-            Ok::<_, ApiError>((id, motion.seq, result))
+        move || (route.get(), live.tick.get()),
+        |(route, _)| async move {
+            let route = route.ok_or(ApiError::NotFound)?;
+            let result = ballot_result(route.id, route.bid).await?;
+            Ok::<_, ApiError>((route.id, result))
         },
     );
     Effect::new(move || {
-        if let Some(Ok((id, seq, result))) = data.get()
+        if let Some(Ok((id, result))) = data.get()
             && result.ballot.outcome.is_none()
         {
-            live.start(id, seq);
+            live.start(id, result.seq);
         }
     });
     view! {
@@ -61,7 +53,7 @@ pub fn BallotResultPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    Ok((motion_id, _, result)) => view! { <ResultView motion_id result/> }.into_any(),
+                    Ok((motion_id, result)) => view! { <ResultView motion_id result/> }.into_any(),
                 }
             })}
         </Transition>
@@ -103,9 +95,7 @@ fn ResultView(motion_id: i32, result: BallotResultView) -> impl IntoView {
             <dt>{t("result.outcome")}</dt>
             <dd>
                 {match outcome {
-                    Some(o) => view! {
-                        <strong class=format!("badge ballot-outcome ballot-outcome--{}", o.code())>{move || tr(locale.get(), outcome_key(o))}</strong>
-                    }.into_any(),
+                    Some(o) => outcome_badge(o).into_any(),
                     None => view! { <span>{t("result.still_open")}</span> }.into_any(),
                 }}
             </dd>

@@ -1,28 +1,23 @@
 //! `/motions/:id/scrutins`: the chair's ballots console (open a ballot in voting order, hall counts, closing,
 //! voting order) and the organizers' rules of procedure and proxies; the list of results for everyone on it.
 
-use domain::{
-    ballot::{Majority, Procedure},
-    policy::Action,
-};
+use domain::ballot::{BallotRules, Majority, Procedure};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
+use super::{ErrorPanel, MotionRoute, use_route};
 use crate::{
     api::{
-        AddProxy, ApiError, BallotView, ChairView, CloseBallot, OpenBallot, RecordHallCount,
-        RevokeProxy, SetProcedure, SetVoteOrder, VotingView, chair_console, get_motion,
-        motion_permissions, voting_panel,
+        AddProxy, ApiError, BallotView, BallotsPageView, ChairView, CloseBallot, OpenBallot,
+        RecordHallCount, RevokeProxy, SetProcedure, SetVoteOrder, ballots_page_data,
     },
     i18n::{t, title_t, tr, tr_with, use_i18n},
     ui::{
-        forms::ActionOutcome,
+        forms::{ActionOutcome, Reload},
         live::{Live, LiveStatus},
         vote_panel::{
-            ballot_figures, ballot_heading, date_time_label, explanation_text, majority_label,
-            outcome_key, time_label,
+            ballot_figures, ballot_heading, ballot_link, date_time_label, explanation_text,
+            majority_label, time_label,
         },
     },
 };
@@ -39,69 +34,25 @@ struct Actions {
     revoke_proxy: ServerAction<RevokeProxy>,
 }
 
-impl Actions {
-    fn version(&self) -> [usize; 7] {
-        [
-            self.open.version().get(),
-            self.hall.version().get(),
-            self.close.version().get(),
-            self.order.version().get(),
-            self.procedure.version().get(),
-            self.add_proxy.version().get(),
-            self.revoke_proxy.version().get(),
-        ]
-    }
-}
-
-/// What the page reads.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct PageData {
-    motion_id: i32,
-    seq: i64,
-    chair: ChairView,
-    voting: VotingView,
-    organizer: bool,
-}
-
 /// `/motions/:id/scrutins`.
 #[component]
 pub fn BallotsPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    };
+    let route = use_route::<MotionRoute>();
+    let reload = Reload::new();
     let actions = Actions {
-        open: ServerAction::new(),
-        hall: ServerAction::new(),
-        close: ServerAction::new(),
-        order: ServerAction::new(),
-        procedure: ServerAction::new(),
-        add_proxy: ServerAction::new(),
-        revoke_proxy: ServerAction::new(),
+        open: reload.action(),
+        hall: reload.action(),
+        close: reload.action(),
+        order: reload.action(),
+        procedure: reload.action(),
+        add_proxy: reload.action(),
+        revoke_proxy: reload.action(),
     };
     let live = Live::new();
     on_cleanup(move || live.stop());
     let data = Resource::new(
-        move || (id(), actions.version(), live.tick.get()),
-        |(id, _, _)| async move {
-            let id = id.ok_or(ApiError::NotFound)?;
-            let motion = get_motion(id).await?;
-            let chair = chair_console(id).await?;
-            let voting = voting_panel(id).await?;
-            let organizer = motion_permissions(id)
-                .await
-                .is_ok_and(|p| p.allows(Action::ManageProxies));
-            Ok::<_, ApiError>(PageData {
-                motion_id: motion.id,
-                seq: motion.seq,
-                chair,
-                voting,
-                organizer,
-            })
-        },
+        move || (route.get().map(|r| r.id), reload.version(), live.tick.get()),
+        |(id, _, _)| async move { ballots_page_data(id.ok_or(ApiError::NotFound)?).await },
     );
     Effect::new(move || {
         if let Some(Ok(page)) = data.get() {
@@ -132,7 +83,7 @@ pub fn BallotsPage() -> impl IntoView {
 }
 
 #[component]
-fn Console(page: PageData, actions: Actions, live: Live) -> impl IntoView {
+fn Console(page: BallotsPageView, actions: Actions, live: Live) -> impl IntoView {
     let motion_id = page.motion_id;
     let chair = page.chair;
     let procedure = chair.procedure;
@@ -153,15 +104,45 @@ fn Console(page: PageData, actions: Actions, live: Live) -> impl IntoView {
     }
 }
 
+/// The majority a ballot is decided by, among every rule, `selected` chosen.
+fn majority_field(id: String, selected: Majority) -> impl IntoView {
+    let locale = use_i18n().locale;
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t("ballots.majority")}</label>
+            <select id=id name="majority">
+                {Majority::ALL
+                    .into_iter()
+                    .map(|m| view! {
+                        <option value=m.code() selected=m == selected>{move || majority_label(locale.get(), m)}</option>
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The quorum as a fraction of the registered members (`1/3`; empty for none), with its hint.
+fn quorum_field(id: String, rules: &BallotRules) -> impl IntoView {
+    let quorum = rules
+        .quorum
+        .map(|q| format!("{}/{}", q.numerator, q.denominator))
+        .unwrap_or_default();
+    let hint = format!("{id}-aide");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t("ballots.quorum")}</label>
+            <p class="field__hint" id=hint.clone()>{t("ballots.quorum_hint")}</p>
+            <input id=id name="quorum" type="text" value=quorum aria-describedby=hint/>
+        </div>
+    }
+}
+
 /// The overridable rules of a ballot, prefilled with the edition's (a form always sends every field).
 #[component]
 fn RuleOverrides(prefix: &'static str, procedure: Procedure) -> impl IntoView {
     let locale = use_i18n().locale;
     let rules = procedure.ballots;
-    let quorum = rules
-        .quorum
-        .map(|q| format!("{}/{}", q.numerator, q.denominator))
-        .unwrap_or_default();
     let id = move |name: &str| format!("{prefix}-{name}");
     let on_off = move |on: bool| {
         view! {
@@ -176,22 +157,8 @@ fn RuleOverrides(prefix: &'static str, procedure: Procedure) -> impl IntoView {
                 <label for=id("titre")>{t("ballots.ballot_title")}</label>
                 <input id=id("titre") name="title" type="text" value=""/>
             </div>
-            <div class="field">
-                <label for=id("majorite")>{t("ballots.majority")}</label>
-                <select id=id("majorite") name="majority">
-                    {Majority::ALL
-                        .into_iter()
-                        .map(|m| view! {
-                            <option value=m.code() selected=m == rules.majority>{move || majority_label(locale.get(), m)}</option>
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for=id("quorum")>{t("ballots.quorum")}</label>
-                <p class="field__hint" id=id("quorum-aide")>{t("ballots.quorum_hint")}</p>
-                <input id=id("quorum") name="quorum" type="text" value=quorum aria-describedby=id("quorum-aide")/>
-            </div>
+            {majority_field(id("majorite"), rules.majority)}
+            {quorum_field(id("quorum"), &rules)}
             <div class="field">
                 <label for=id("changement")>{t("ballots.allow_change")}</label>
                 <select id=id("changement") name="allow_change">{on_off(rules.allow_change)}</select>
@@ -383,20 +350,11 @@ fn Results(motion_id: i32, closed: Vec<BallotView>) -> impl IntoView {
                 {closed
                     .into_iter()
                     .map(|ballot| {
-                        let href = format!("/motions/{motion_id}/scrutins/{}", ballot.id);
-                        let outcome = ballot.outcome;
-                        let explanation = ballot.explanation.clone();
-                        let heading = {
-                            let ballot = ballot.clone();
-                            move || ballot_heading(locale.get(), &ballot)
-                        };
+                        let link = ballot_link(motion_id, &ballot);
                         view! {
                             <li>
-                                <a href=href>{heading}</a>
-                                {outcome.map(|o| view! {
-                                    " : " <strong class=format!("badge ballot-outcome ballot-outcome--{}", o.code())>{move || tr(locale.get(), outcome_key(o))}</strong>
-                                })}
-                                {explanation.map(|e| view! { <br/> <span>{move || explanation_text(locale.get(), &e)}</span> })}
+                                {link}
+                                {ballot.explanation.map(|e| view! { <br/> <span>{move || explanation_text(locale.get(), &e)}</span> })}
                             </li>
                         }
                     })
@@ -471,33 +429,14 @@ fn ProcedureForm(
     procedure: Procedure,
     action: ServerAction<SetProcedure>,
 ) -> impl IntoView {
-    let locale = use_i18n().locale;
     let rules = procedure.ballots;
-    let quorum = rules
-        .quorum
-        .map(|q| format!("{}/{}", q.numerator, q.denominator))
-        .unwrap_or_default();
     view! {
         <section class="panel" aria-labelledby="reglement-titre">
             <h2 id="reglement-titre">{t("ballots.procedure")}</h2>
             <ActionForm action attr:class="ballot-procedure">
                 <input type="hidden" name="motion_id" value=motion_id/>
-                <div class="field">
-                    <label for="reglement-majorite">{t("ballots.majority")}</label>
-                    <select id="reglement-majorite" name="majority">
-                        {Majority::ALL
-                            .into_iter()
-                            .map(|m| view! {
-                                <option value=m.code() selected=m == rules.majority>{move || majority_label(locale.get(), m)}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="reglement-quorum">{t("ballots.quorum")}</label>
-                    <p class="field__hint" id="reglement-quorum-aide">{t("ballots.quorum_hint")}</p>
-                    <input id="reglement-quorum" name="quorum" type="text" value=quorum aria-describedby="reglement-quorum-aide"/>
-                </div>
+                {majority_field("reglement-majorite".to_owned(), rules.majority)}
+                {quorum_field("reglement-quorum".to_owned(), &rules)}
                 <div class="field field--check">
                     <input id="reglement-changement" name="allow_change" type="checkbox" checked=rules.allow_change/>
                     <label for="reglement-changement">{t("ballots.allow_change")}</label>

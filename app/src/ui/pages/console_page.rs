@@ -19,7 +19,7 @@ use crate::{
         congress_console,
     },
     i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
-    ui::forms::ActionOutcome,
+    ui::forms::{ActionOutcome, Reload, outcome_with},
 };
 
 /// "3 sections, 12 paragraphes" or the draft's first problem, for the live preview.
@@ -63,20 +63,13 @@ pub fn draft_summary(locale: Locale, draft: &str) -> String {
 /// `/organisation`.
 #[component]
 pub fn ConsolePage() -> impl IntoView {
-    let create_motion = ServerAction::<CreateMotion>::new();
-    let create_edition = ServerAction::<CreateEdition>::new();
-    let import = ServerAction::<ImportDraft>::new();
+    let reload = Reload::new();
+    let create_motion = reload.action::<CreateMotion>();
+    let create_edition = reload.action::<CreateEdition>();
+    let import = reload.action::<ImportDraft>();
+    // A projector link changes nothing the console lists.
     let projector = ServerAction::<CreateProjectorLink>::new();
-    let data = Resource::new(
-        move || {
-            (
-                create_motion.version().get(),
-                create_edition.version().get(),
-                import.version().get(),
-            )
-        },
-        |_| congress_console(),
-    );
+    let data = Resource::new(move || reload.version(), |_| congress_console());
     view! {
         <Title text=title_t("console.title")/>
         <h1>{t("console.title")}</h1>
@@ -108,19 +101,12 @@ fn Console(
             {(!has_edition).then(|| view! { <p>{t("console.no_edition")}</p> })}
             {editions.iter().cloned().map(|edition| view! { <EditionMotions edition import projector/> }).collect_view()}
             <ActionOutcome result=Signal::derive(move || import.value().get()) success="console.imported"/>
-            <div class="outcome" role="status" aria-live="polite">
-                {move || match projector.value().get() {
-                    Some(Ok(path)) => view! {
-                        <p class="outcome__ok">
-                            {tr(locale.get(), "console.projector_hint")} " "
-                            <a href=path.clone()>{path.clone()}</a>
-                        </p>
-                    }
-                    .into_any(),
-                    Some(Err(error)) => view! { <p class="outcome__error">{error.message(locale.get())}</p> }.into_any(),
-                    None => ().into_any(),
-                }}
-            </div>
+            {outcome_with(projector.value().into(), move |path: String| view! {
+                <p class="outcome__ok">
+                    {tr(locale.get(), "console.projector_hint")} " "
+                    <a href=path.clone()>{path.clone()}</a>
+                </p>
+            })}
         </section>
         {has_edition.then(|| view! { <NewMotion editions=editions.clone() action=create_motion/> })}
         <NewEdition action=create_edition/>
@@ -229,19 +215,12 @@ fn NewMotion(editions: Vec<EditionSummary>, action: ServerAction<CreateMotion>) 
                 </div>
                 <button type="submit" class="button button--primary">{t("console.create_motion")}</button>
             </ActionForm>
-            <div class="outcome" role="status" aria-live="polite">
-                {move || match action.value().get() {
-                    Some(Ok(id)) => view! {
-                        <p class="outcome__ok">
-                            {tr(locale.get(), "console.motion_created")} " "
-                            <a href=format!("/motions/{id}")>{tr(locale.get(), "console.open_motion")}</a>
-                        </p>
-                    }
-                    .into_any(),
-                    Some(Err(error)) => view! { <p class="outcome__error">{error.message(locale.get())}</p> }.into_any(),
-                    None => ().into_any(),
-                }}
-            </div>
+            {outcome_with(action.value().into(), move |id: i32| view! {
+                <p class="outcome__ok">
+                    {tr(locale.get(), "console.motion_created")} " "
+                    <a href=format!("/motions/{id}")>{tr(locale.get(), "console.open_motion")}</a>
+                </p>
+            })}
         </section>
     }
 }

@@ -3,7 +3,6 @@
 use domain::registration::Field;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use domain::refusal::Refusal;
 
@@ -12,15 +11,15 @@ use crate::{
     i18n::{t, title_t, tr_with, use_i18n},
     ui::{
         forms::{ActionOutcome, TextField},
-        pages::register::FunctionSelect,
+        pages::{InvitationRoute, register::FunctionSelect, use_route},
     },
 };
 
 /// The invitation page.
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
+    let route = use_route::<InvitationRoute>();
+    let token = move || route.get().map(|r| r.token).unwrap_or_default();
     let invitation = Resource::new(token, get_invitation);
     let action = ServerAction::<AcceptInvitation>::new();
     let value = action.value();

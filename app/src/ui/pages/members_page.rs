@@ -12,7 +12,10 @@ use crate::{
         SetMemberRole, SetMemberStatus, list_members,
     },
     i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
-    ui::{forms::problem_sentence, pages::register::function_key},
+    ui::{
+        forms::{Reload, problem_sentence},
+        pages::register::function_key,
+    },
 };
 
 /// The translation key of a role.
@@ -54,20 +57,13 @@ fn matches_filters(row: &MemberRowDto, status: &str, role: &str, text: &str) -> 
 /// The members page.
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let set_status = ServerAction::<SetMemberStatus>::new();
-    let set_role = ServerAction::<SetMemberRole>::new();
+    let reload = Reload::new();
+    let set_status = reload.action::<SetMemberStatus>();
+    let set_role = reload.action::<SetMemberRole>();
+    // A reset link changes nothing the list shows.
     let reset = ServerAction::<CreatePasswordReset>::new();
-    let confirm = ServerAction::<ConfirmImport>::new();
-    let members = Resource::new(
-        move || {
-            (
-                set_status.version().get(),
-                set_role.version().get(),
-                confirm.version().get(),
-            )
-        },
-        |_| list_members(),
-    );
+    let confirm = reload.action::<ConfirmImport>();
+    let members = Resource::new(move || reload.version(), |_| list_members());
     let status_filter = RwSignal::new(String::new());
     let role_filter = RwSignal::new(String::new());
     let text_filter = RwSignal::new(String::new());

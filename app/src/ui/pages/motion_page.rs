@@ -3,13 +3,12 @@
 use domain::{motion::Phase, policy::Action};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
+use super::{ErrorPanel, MotionRoute, use_route};
 use crate::{
     api::{
-        ApiError, DebateItemView, MotionView, ParagraphView, SetCurrentItem, get_motion,
-        motion_permissions,
+        ApiError, DebateItemView, MotionView, ParagraphView, SetCurrentItem, ViewerPermissions,
+        motion_page_data,
     },
     i18n::{t, tr, tr_with, use_i18n},
     ui::{
@@ -34,13 +33,8 @@ pub fn phase_key(phase: Phase) -> &'static str {
 /// `/motions/:id`.
 #[component]
 pub fn MotionPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    };
+    let route = use_route::<MotionRoute>();
+    let id = move || route.get().map(|r| r.id);
     let live = Live::new();
     on_cleanup(move || live.stop());
     let debate = ServerAction::<SetCurrentItem>::new();
@@ -48,20 +42,12 @@ pub fn MotionPage() -> impl IntoView {
     let motion = Resource::new(
         move || (id(), live.tick.get(), debate.version().get()),
         |(id, _, _)| async move {
-            let id = id.ok_or(ApiError::NotFound)?;
-            let motion = get_motion(id).await?;
-            let tools = motion_permissions(id).await.map_or_else(
-                |_| Tools::default(),
-                |p| Tools {
-                    signed_in: p.member_id.is_some(),
-                    amend: p.allows(Action::FileAmendment),
-                    edit_draft: p.allows(Action::EditDraft),
-                    fix: p.allows(Action::EditorialFix),
-                    set_item: p.allows(Action::SetCurrentItem),
-                    ballots: p.allows(Action::OpenBallot) || p.allows(Action::ManageProxies),
-                },
-            );
-            Ok::<_, ApiError>((motion, tools))
+            let page = motion_page_data(id.ok_or(ApiError::NotFound)?).await?;
+            let tools = page
+                .permissions
+                .as_ref()
+                .map_or_else(Tools::default, Tools::of);
+            Ok::<_, ApiError>((page.motion, tools))
         },
     );
     // Follow mode: when the chair moves the debate, bring the debated paragraph into view.
@@ -125,6 +111,19 @@ struct Tools {
     amend: bool,
     edit_draft: bool,
     fix: bool,
+}
+
+impl Tools {
+    fn of(p: &ViewerPermissions) -> Self {
+        Tools {
+            signed_in: p.member_id.is_some(),
+            amend: p.allows(Action::FileAmendment),
+            edit_draft: p.allows(Action::EditDraft),
+            fix: p.allows(Action::EditorialFix),
+            set_item: p.allows(Action::SetCurrentItem),
+            ballots: p.allows(Action::OpenBallot) || p.allows(Action::ManageProxies),
+        }
+    }
 }
 
 #[component]

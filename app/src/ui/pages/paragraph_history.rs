@@ -10,14 +10,14 @@ use leptos_meta::Title;
 use super::{ErrorPanel, amendment_editor::use_paragraph, amendments_page::place_label};
 use crate::{
     api::{
-        EditDraftParagraph, EditorialFix, ParagraphHistoryView, ProvenanceView, VersionView,
-        ViewerPermissions,
+        EditDraftParagraph, EditorialFix, ParagraphHistoryView, ParagraphPageView, ProvenanceView,
+        VersionView, ViewerPermissions,
     },
     i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
     ui::{
         diff_view::DiffView,
         export_links::AdoptedTextLinks,
-        forms::{ActionOutcome, textarea_text},
+        forms::{ActionOutcome, Reload, textarea_text},
     },
 };
 
@@ -62,17 +62,16 @@ fn date(locale: Locale, millis: i64) -> String {
 /// `/motions/:id/paragraphes/:pid/historique`.
 #[component]
 pub fn ParagraphHistoryPage() -> impl IntoView {
-    let edit = ServerAction::<EditDraftParagraph>::new();
-    let fix = ServerAction::<EditorialFix>::new();
-    let data = use_paragraph(Signal::derive(move || {
-        edit.version().get() + fix.version().get()
-    }));
+    let reload = Reload::new();
+    let edit = reload.action::<EditDraftParagraph>();
+    let fix = reload.action::<EditorialFix>();
+    let data = use_paragraph(Signal::derive(move || reload.version()));
     view! {
         <Title text=title_t("history.title")/>
         <Suspense fallback=move || view! { <p>{t("loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((history, permissions)) => view! {
+                    Ok(ParagraphPageView { history, permissions }) => view! {
                         <History history=history.clone()/>
                         <OrganizerTools history permissions edit fix/>
                     }

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
-use super::{ErrorPanel, motion_page::phase_key};
+use super::{ErrorPanel, MotionRoute, motion_page::phase_key, use_route};
 use crate::{
     api::{ApiError, DebateItemView, ProjectorScreen, projection_view},
     i18n::{t, title_t, tr, tr_with, use_i18n},
@@ -20,14 +20,9 @@ use crate::{
 /// `/projection/:id`.
 #[component]
 pub fn ProjectionPage() -> impl IntoView {
-    let params = use_params_map();
+    let route = use_route::<MotionRoute>();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-    };
+    let id = move || route.get().map(|r| r.id);
     let key = move || query.read().get("cle");
     let live = Live::new();
     on_cleanup(move || live.stop());
