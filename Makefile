@@ -32,8 +32,10 @@ tools:
 	@.ci/install-tools
 
 # ---- run -------------------------------------------------------------------------------------------
+# --precompress leaves brotli and gzip copies of the wasm, JS and CSS beside them: served as they are, never
+# compressed again per request (800 laptops opening the motion at once would otherwise cost the server that much).
 build-release: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 run: build-release
 	HEMICYCLE_DEMO=1 LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-$(SITE_ADDR)} ./target/release/hemicycle

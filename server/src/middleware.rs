@@ -45,6 +45,23 @@ pub async fn resolve_viewer(
     next.run(req).await
 }
 
+/// How browsers keep the wasm, its JavaScript glue and the stylesheet. Their names do not change between releases,
+/// so a browser must ask again at each use (`no-cache`): a new release reaches every laptop at once, never a
+/// client that does not match the server's pages. Asking again costs a round trip and no bytes (a 304 from the
+/// file's `Last-Modified`); the files themselves are served precompressed when the release build made `.br` and
+/// `.gz` copies (`cargo leptos build --release --precompress`, what `make run` does).
+pub async fn cache_assets(req: Request, next: Next) -> Response {
+    let asset = req.uri().path().starts_with("/pkg/");
+    let mut response = next.run(req).await;
+    if asset && (response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED) {
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(header::HeaderValue::from_static("no-cache"));
+    }
+    response
+}
+
 /// A page rendering slower than this is reported (an alarm: with the render panics fixed, none is expected).
 const RENDER_ALARM: Duration = Duration::from_secs(5);
 /// A page rendering still running after this is abandoned with a clear 503: a person never waits forever.

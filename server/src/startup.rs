@@ -22,12 +22,13 @@ use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
 use crate::{
-    middleware::{refuse_cross_site, resolve_viewer, watch_renders},
+    middleware::{cache_assets, refuse_cross_site, resolve_viewer, watch_renders},
     refusal::{panicked, word_refusals},
     routes::{
         auth::{sign_in, sign_out},
@@ -71,6 +72,13 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
 pub fn build_router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    // The wasm, its glue and the stylesheet, served by `ServeDir` itself (not the fallback, which drops the
+    // conditional headers): a revalidation is a 304, and the build's brotli or gzip copy is sent as it is.
+    let assets =
+        ServeDir::new(std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir))
+            .precompressed_br()
+            .precompressed_gzip();
+    let assets_path = format!("/{}", options.site_pkg_dir);
     // Responses that are not pages (JSON, assets, redirects) run no script at all.
     let default_csp = HeaderValue::from_str(&content_security_policy(None, &[]))
         .unwrap_or(HeaderValue::from_static("default-src 'self'"));
@@ -83,6 +91,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/auth/oidc/{provider}", post(oidc::start))
         .route("/api/v1/motions/{id}/live", get(live::live))
         .route("/api/v1/motions/{id}/export/{file}", get(export::export))
+        .nest_service(&assets_path, assets)
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -92,6 +101,7 @@ pub fn build_router(state: AppState) -> Router {
         ))
         .layer(axum::Extension(std::sync::Arc::new(Exports::default())))
         .layer(axum::middleware::from_fn(watch_renders))
+        .layer(axum::middleware::from_fn(cache_assets))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             resolve_viewer,

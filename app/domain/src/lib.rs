@@ -22,6 +22,7 @@
 //! - [`refusal`]: why a command is refused, with translation keys;
 //! - [`paragraph`]: paragraphs, sections, versions and their provenance;
 //! - [`amendment`]: amendment targets, statuses, fall reasons and rebases;
+//! - [`listing`]: which amendments a list shows (filters) and its pages;
 //! - [`ballot`]: choices, tallies, the rules of procedure as data, results and proxies;
 //! - [`vote`]: who may cast a vote, for whom, and what it does to the standing one;
 //! - [`edition`]: the edition's own log: its rules of procedure and its proxies;
@@ -44,6 +45,7 @@ pub mod event;
 pub mod ids;
 pub mod invitation;
 pub mod lines;
+pub mod listing;
 pub mod log;
 pub mod member;
 pub mod merge;

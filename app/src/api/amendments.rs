@@ -603,6 +603,55 @@ pub async fn motion_permissions(motion_id: i32) -> Result<ViewerPermissions, Api
     ))
 }
 
+/// An invitation to co-sign that the viewer has not answered, and the page of the whole list it stands on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationLink {
+    /// The amendment.
+    pub amendment_id: i32,
+    /// Its number.
+    pub number: u32,
+    /// The page of the unfiltered list that shows it.
+    pub page: u32,
+}
+
+/// Someone who filed amendments on the motion, for the author filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorOption {
+    /// The member.
+    pub member_id: i32,
+    /// Their name.
+    pub name: String,
+    /// How many amendments they filed.
+    pub count: usize,
+}
+
+/// One page of a motion's amendments, narrowed by the filters the reader chose, with what the filters offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendmentListing {
+    /// Amendments of the motion, whatever the filters.
+    pub total: usize,
+    /// Those the filters keep.
+    pub matching: usize,
+    /// This page, from 1.
+    pub page: u32,
+    /// How many pages the filtered list has (at least 1).
+    pub pages: u32,
+    /// The position in the filtered list of this page's first amendment, from 1.
+    pub first: usize,
+    /// This page's amendments, by number.
+    pub amendments: Vec<AmendmentView>,
+    /// (id, number) of the amendments this page's fall reasons name.
+    pub numbers: Vec<(i32, u32)>,
+    /// The viewer's pending invitations to co-sign, from the whole list.
+    pub invitations: Vec<InvitationLink>,
+    /// How many amendments have each status, whatever the filters.
+    pub status_counts: Vec<(AmendmentStatusCode, usize)>,
+    /// The live paragraphs amendments change or follow, in reading order.
+    pub paragraphs: Vec<PlaceView>,
+    /// Who filed amendments, by name, with how many.
+    pub authors: Vec<AuthorOption>,
+}
+
 /// What the amendments page of a motion shows, read in one request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmendmentsPageView {
@@ -612,20 +661,31 @@ pub struct AmendmentsPageView {
     pub seq: i64,
     /// The motion's title.
     pub title: String,
-    /// Every amendment, by number.
-    pub amendments: Vec<AmendmentView>,
+    /// The page of amendments asked for.
+    pub listing: AmendmentListing,
     /// What the viewer may do.
     pub permissions: ViewerPermissions,
 }
 
-/// The amendments page of a motion: [`list_amendments`] and [`motion_permissions`] from one reading of the
-/// motion, with its title and head.
+/// The amendments page of a motion: one page (`page`, from 1; out of range is the nearest) of its amendments
+/// narrowed by `status`, `paragraph` (what changes it or is inserted after it) and `author`, with the viewer's
+/// permissions, from one reading of the motion.
 ///
 /// # Errors
 /// `NotFound` for an unknown motion; `Internal` when the database fails.
 #[server(prefix = "/api/fn", endpoint = "amendments_page_data")]
-pub async fn amendments_page_data(motion_id: i32) -> Result<AmendmentsPageView, ApiError> {
+pub async fn amendments_page_data(
+    motion_id: i32,
+    status: Option<AmendmentStatusCode>,
+    paragraph: Option<i32>,
+    author: Option<i32>,
+    page: Option<u32>,
+) -> Result<AmendmentsPageView, ApiError> {
     use crate::api::state::{AppState, current_viewer};
+    use domain::{
+        ids::{MemberId, ParagraphId},
+        listing::AmendmentFilter,
+    };
     let state = AppState::from_context()?;
     let fail = ApiError::from;
     // The reader's view carries the head read before its tables: the amendments read after it are at least as
@@ -636,15 +696,32 @@ pub async fn amendments_page_data(motion_id: i32) -> Result<AmendmentsPageView, 
         .await
         .map_err(&fail)?;
     let motion = server::replayed(&state, motion_id).await?;
-    let amendments = super::views::amendments_of(&state.db, &motion, motion_id)
-        .await
-        .map_err(&fail)?;
+    let permissions = server::permissions_of(&motion, current_viewer().as_ref());
+    let filter = AmendmentFilter {
+        status,
+        paragraph: paragraph.map(ParagraphId),
+        author: author.map(MemberId),
+    };
+    let invited = permissions
+        .member_id
+        .filter(|_| permissions.allows(Action::CoSignAmendment))
+        .map(MemberId);
+    let listing = super::views::amendment_listing(
+        &state.db,
+        &motion,
+        motion_id,
+        &filter,
+        page.unwrap_or(1),
+        invited,
+    )
+    .await
+    .map_err(&fail)?;
     Ok(AmendmentsPageView {
         motion_id: reader.id,
         seq: reader.seq,
         title: reader.title.clone(),
-        amendments,
-        permissions: server::permissions_of(&motion, current_viewer().as_ref()),
+        listing,
+        permissions,
     })
 }
 

@@ -3,15 +3,16 @@
 //! this module turns them into what crosses the wire. Server-only.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex, PoisonError},
 };
 
 use domain::{
-    amendment::{Amendment, AmendmentStatus, AmendmentTarget},
+    amendment::{Amendment, AmendmentStatus, AmendmentStatusCode, AmendmentTarget, FallReason},
     diff::word_diff,
     ids::{AmendmentId, MemberId, ParagraphId},
     lines::number_paragraphs,
+    listing::{AmendmentFilter, Page},
     member::{MemberStatus, Role},
     motion::Phase,
     motion_state::MotionState,
@@ -20,9 +21,9 @@ use domain::{
 use sea_orm::ConnectionTrait;
 
 use super::{
-    AmendmentView, ConflictView, CosignerView, DebateItemView, EditionSummary, MemberRowDto,
-    MotionSummary, MotionView, ParagraphHistoryView, ParagraphView, PlaceView, ProvenanceView,
-    SectionView, SiteInfo, VersionView,
+    AmendmentListing, AmendmentView, AuthorOption, ConflictView, CosignerView, DebateItemView,
+    EditionSummary, InvitationLink, MemberRowDto, MotionSummary, MotionView, ParagraphHistoryView,
+    ParagraphView, PlaceView, ProvenanceView, SectionView, SiteInfo, VersionView,
 };
 use crate::ssr::store::{
     self, StoreError,
@@ -256,19 +257,35 @@ pub async fn current_item<C: ConnectionTrait>(
         .map(|(item, debated)| debate_item(item, debated.as_ref())))
 }
 
-/// Where a paragraph stands in the current text: its ordinal among live paragraphs and its lines.
-pub fn place_of(state: &MotionState, id: ParagraphId) -> Option<PlaceView> {
-    state
-        .numbered_paragraphs()
-        .into_iter()
-        .enumerate()
-        .find(|(_, (pid, _))| *pid == id)
-        .map(|(index, (_, numbered))| PlaceView {
-            paragraph_id: id.get(),
-            ordinal: index + 1,
-            first_line: numbered.first_line,
-            last_line: numbered.last_line(),
-        })
+/// Where each live paragraph stands in the current text: its ordinal and its lines. Numbered once per view:
+/// a list of a thousand amendments asks for the places of hundreds of paragraphs.
+pub struct Places(HashMap<ParagraphId, PlaceView>);
+
+impl Places {
+    /// Every live paragraph of `state`.
+    pub fn of(state: &MotionState) -> Places {
+        Places(
+            state
+                .numbered_paragraphs()
+                .into_iter()
+                .enumerate()
+                .map(|(index, (id, numbered))| {
+                    let place = PlaceView {
+                        paragraph_id: id.get(),
+                        ordinal: index + 1,
+                        first_line: numbered.first_line,
+                        last_line: numbered.last_line(),
+                    };
+                    (id, place)
+                })
+                .collect(),
+        )
+    }
+
+    /// Where `id` stands (`None` once deleted).
+    pub fn of_paragraph(&self, id: ParagraphId) -> Option<PlaceView> {
+        self.0.get(&id).cloned()
+    }
 }
 
 pub fn name_of(names: &HashMap<i32, String>, id: MemberId) -> String {
@@ -278,6 +295,7 @@ pub fn name_of(names: &HashMap<i32, String>, id: MemberId) -> String {
 /// The view of one amendment: its place, its texts and its word diff against the text it applies to.
 pub fn amendment_view(
     state: &MotionState,
+    places: &Places,
     a: &Amendment,
     names: &HashMap<i32, String>,
     created_at: i64,
@@ -321,7 +339,7 @@ pub fn amendment_view(
         author_id: a.author.get(),
         author_name: name_of(names, a.author),
         kind: a.target.kind_code().to_owned(),
-        target: a.target.paragraph().and_then(|id| place_of(state, id)),
+        target: a.target.paragraph().and_then(|id| places.of_paragraph(id)),
         paragraph_id: a.target.paragraph().map(ParagraphId::get),
         section_id,
         section_title: section_id.and_then(|id| {
@@ -329,7 +347,7 @@ pub fn amendment_view(
                 .section(domain::ids::SectionId(id))
                 .map(|s| s.title.clone())
         }),
-        after: after.and_then(|id| place_of(state, id)),
+        after: after.and_then(|id| places.of_paragraph(id)),
         base_version: a.target.base_version().map(|v| v.get()),
         applies_to: a.applies_to().map(|v| v.get()),
         current_version: paragraph.map(|p| p.version.get()),
@@ -413,14 +431,141 @@ pub async fn amendments_of<C: ConnectionTrait>(
 ) -> Result<Vec<AmendmentView>, StoreError> {
     let all = state.amendments();
     let people = names(conn, all.iter().flat_map(|a| people_of(a))).await?;
-    let filed = store::amendments::filed_at(conn, motion_id).await?;
+    let filed = store::amendments::filed_at(conn, motion_id, None).await?;
+    let places = Places::of(state);
     Ok(all
         .into_iter()
         .map(|a| {
             let at = filed.get(&a.id.get()).copied().unwrap_or_default();
-            amendment_view(state, a, &people, at)
+            amendment_view(state, &places, a, &people, at)
         })
         .collect())
+}
+
+/// One page of a motion's amendments as `filter` narrows them, with what the list's controls offer (how many of
+/// each status, the paragraphs and authors that have amendments) and the viewer's pending invitations to co-sign
+/// from the whole list: an invitation must not hide behind a filter. Only the page's amendments become views
+/// (diffs, names, dates): a list of a thousand costs the fifty it shows.
+///
+/// `invited` is the member whose invitations are listed (`None`: a visitor, or someone who may not co-sign now).
+///
+/// # Errors
+/// `Db` when the database fails.
+pub async fn amendment_listing<C: ConnectionTrait>(
+    conn: &C,
+    state: &MotionState,
+    motion_id: i32,
+    filter: &AmendmentFilter,
+    asked_page: u32,
+    invited: Option<MemberId>,
+) -> Result<AmendmentListing, StoreError> {
+    let all = state.amendments();
+    let matching: Vec<&Amendment> = all.iter().copied().filter(|a| filter.matches(a)).collect();
+    let page = Page::of(matching.len(), asked_page, Page::SIZE);
+    let shown = &matching[page.start..page.end];
+
+    let mut status_counts: Vec<(AmendmentStatusCode, usize)> =
+        AmendmentStatusCode::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut by_author: HashMap<MemberId, usize> = HashMap::new();
+    let mut concerned: HashSet<ParagraphId> = HashSet::new();
+    for a in &all {
+        if let Some(count) = status_counts
+            .iter_mut()
+            .find(|(s, _)| *s == a.status.status_code())
+        {
+            count.1 += 1;
+        }
+        *by_author.entry(a.author).or_default() += 1;
+        concerned.extend(match &a.target {
+            AmendmentTarget::InsertAfter { after, .. } => *after,
+            target => target.paragraph(),
+        });
+    }
+    let invitations: Vec<(usize, &Amendment)> = invited
+        .map(|me| {
+            all.iter()
+                .enumerate()
+                .filter(|(_, a)| {
+                    a.status == AmendmentStatus::Filed
+                        && a.invited.contains(&me)
+                        && !a.cosigners.contains(&me)
+                })
+                .map(|(index, a)| (index, *a))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    // The fall reasons on this page name other amendments by number.
+    let named: HashSet<AmendmentId> = shown
+        .iter()
+        .filter_map(|a| match &a.status {
+            AmendmentStatus::Fallen {
+                reason:
+                    FallReason::TargetDeleted { by } | FallReason::SupersededBy { amendment: by },
+            } => Some(*by),
+            _ => None,
+        })
+        .collect();
+    let numbers = all
+        .iter()
+        .filter(|a| named.contains(&a.id))
+        .map(|a| (a.id.get(), a.number))
+        .collect();
+
+    let people = names(
+        conn,
+        shown
+            .iter()
+            .flat_map(|a| people_of(a))
+            .chain(by_author.keys().map(|id| id.get())),
+    )
+    .await?;
+    let ids: Vec<i32> = shown.iter().map(|a| a.id.get()).collect();
+    let filed = store::amendments::filed_at(conn, motion_id, Some(&ids)).await?;
+    let places = Places::of(state);
+    let amendments = shown
+        .iter()
+        .map(|a| {
+            let at = filed.get(&a.id.get()).copied().unwrap_or_default();
+            amendment_view(state, &places, a, &people, at)
+        })
+        .collect();
+
+    let mut paragraphs: Vec<PlaceView> = concerned
+        .into_iter()
+        .filter_map(|id| places.of_paragraph(id))
+        .collect();
+    paragraphs.sort_by_key(|place| place.ordinal);
+    let mut authors: Vec<AuthorOption> = by_author
+        .into_iter()
+        .map(|(id, count)| AuthorOption {
+            member_id: id.get(),
+            name: name_of(&people, id),
+            count,
+        })
+        .collect();
+    authors.sort_by_cached_key(|author| (author.name.to_lowercase(), author.member_id));
+
+    Ok(AmendmentListing {
+        total: all.len(),
+        matching: matching.len(),
+        page: page.number,
+        pages: page.count,
+        first: page.start + 1,
+        amendments,
+        numbers,
+        invitations: invitations
+            .into_iter()
+            .map(|(index, a)| InvitationLink {
+                amendment_id: a.id.get(),
+                number: a.number,
+                page: Page::containing(index, Page::SIZE),
+            })
+            .collect(),
+        status_counts,
+        paragraphs,
+        authors,
+    })
 }
 
 /// One amendment of `state` (`None` when the motion has no such amendment).
@@ -439,7 +584,13 @@ pub async fn amendment<C: ConnectionTrait>(
     let at = store::amendments::filed_at_of(conn, id.get())
         .await?
         .unwrap_or_default();
-    Ok(Some(amendment_view(state, a, &people, at)))
+    Ok(Some(amendment_view(
+        state,
+        &Places::of(state),
+        a,
+        &people,
+        at,
+    )))
 }
 
 /// A paragraph's every version with its provenance, its diff from the previous one, who made it and when
@@ -520,7 +671,7 @@ pub async fn history<C: ConnectionTrait>(
         phase: state.phase(),
         paragraph_id,
         section_id: p.section.get(),
-        place: place_of(&state, p.id),
+        place: Places::of(&state).of_paragraph(p.id),
         current_version: p.version.get(),
         current_text: p.text.clone(),
         deleted: p.is_deleted(),

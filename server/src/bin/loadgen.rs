@@ -38,6 +38,8 @@ use crate::socket::{End, Flow, Handler, Socket};
 
 #[path = "loadgen/commands.rs"]
 mod commands;
+#[path = "loadgen/fixture.rs"]
+mod fixture;
 #[path = "loadgen/socket.rs"]
 mod socket;
 #[path = "loadgen/votes.rs"]
@@ -58,6 +60,8 @@ enum Command {
     Votes(votes::VotesArgs),
     /// Commands one after the other: whether their cost grows with the log.
     Commands(commands::CommandsArgs),
+    /// Fill a motion with amendments (filed, co-signed, decided) through the server functions.
+    Fixture(fixture::FixtureArgs),
     /// Serve the bare axum broadcast baseline (`GET /ws`, `POST /trigger`).
     BaselineServer {
         #[arg(long, default_value = "127.0.0.1:3999")]
@@ -126,6 +130,7 @@ fn main() -> anyhow::Result<()> {
         Command::Run(args) => runtime.block_on(run(args)),
         Command::Votes(args) => runtime.block_on(votes::run(args)),
         Command::Commands(args) => runtime.block_on(commands::run(args)),
+        Command::Fixture(args) => runtime.block_on(fixture::run(args)),
     }
 }
 

@@ -601,3 +601,175 @@ async fn the_pages_show_amendments_diffs_and_history_without_javascript() {
     assert!(history.contains("Version 1 — texte initial"));
     assert!(history.contains("Claire Fontaine"));
 }
+
+#[tokio::test]
+async fn a_long_list_is_filtered_and_cut_into_pages_by_the_server() {
+    use app::api::AmendmentsPageView;
+    let app = TestApp::spawn_with_accounts(Backend::Sqlite).await;
+    let (amelie, karim) = (app.sign_in(DELEGATE).await, app.sign_in(KARIM).await);
+    let motion = app.demo_motion;
+    let texts = paragraphs(&app.db, motion).await;
+    let [(p0, t0), (p1, t1), (p2, t2)] = [0, 1, 2].map(|i| texts[i].clone());
+    for i in 1..=55 {
+        file_ok(&app, &amelie, p0, 1, &format!("{t0} Variante {i}.")).await;
+    }
+    for i in 1..=10 {
+        file_ok(&app, &karim, p1, 1, &format!("{t1} Variante {i}.")).await;
+    }
+    let last = file_ok(&app, &amelie, p2, 1, &format!("{t2} Dernière.")).await;
+    assert_eq!(last, 66);
+    let karim_id = member::Entity::find()
+        .filter(member::Column::Email.eq(KARIM.0))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("Karim exists")
+        .id;
+    let last_id = list(&app)
+        .await
+        .iter()
+        .find(|a| a.number == 66)
+        .expect("n° 66")
+        .id;
+    let (status, body) = act(
+        &app,
+        "invite_co_signer",
+        &amelie,
+        last_id,
+        &[("member_id", &karim_id.to_string())],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let page = |cookie: Option<String>, query: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let mut form = vec![("motion_id", motion.to_string())];
+            form.extend(query);
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, body) = app
+                .call("amendments_page_data", cookie.as_deref(), &form)
+                .await;
+            assert_eq!(status, 200, "{body}");
+            serde_json::from_str::<AmendmentsPageView>(&body)
+                .expect("page JSON")
+                .listing
+        }
+    };
+    let numbers = |listing: &app::api::AmendmentListing| -> Vec<u32> {
+        listing.amendments.iter().map(|a| a.number).collect()
+    };
+
+    // Fifty a page, in order, and the last page shorter; a page beyond the last is the last.
+    let first = page(None, vec![]).await;
+    assert_eq!(
+        (first.total, first.matching, first.pages, first.first),
+        (66, 66, 2, 1)
+    );
+    assert_eq!(numbers(&first), (1..=50).collect::<Vec<_>>());
+    let second = page(None, vec![("page", "2".into())]).await;
+    assert_eq!((second.page, second.first), (2, 51));
+    assert_eq!(numbers(&second), (51..=66).collect::<Vec<_>>());
+    assert_eq!(
+        numbers(&page(None, vec![("page", "9".into())]).await),
+        numbers(&second)
+    );
+
+    // What the filters offer comes from the whole list, whatever is shown.
+    assert!(
+        first
+            .status_counts
+            .contains(&(AmendmentStatusCode::Filed, 66))
+    );
+    assert!(
+        first
+            .status_counts
+            .contains(&(AmendmentStatusCode::Adopted, 0))
+    );
+    let authors: Vec<(String, usize)> = first
+        .authors
+        .iter()
+        .map(|a| (a.name.clone(), a.count))
+        .collect();
+    assert_eq!(
+        authors,
+        vec![
+            ("Amélie Rousseau".to_owned(), 56),
+            ("Karim Benali".to_owned(), 10)
+        ]
+    );
+    let offered: Vec<i32> = first.paragraphs.iter().map(|p| p.paragraph_id).collect();
+    assert_eq!(offered, vec![p0, p1, p2]);
+
+    // Filters narrow on the server and combine.
+    let of_p1 = page(None, vec![("paragraph", p1.to_string())]).await;
+    assert_eq!((of_p1.matching, of_p1.pages), (10, 1));
+    assert!(of_p1.amendments.iter().all(|a| a.paragraph_id == Some(p1)));
+    let by_karim = page(None, vec![("author", karim_id.to_string())]).await;
+    assert_eq!(numbers(&by_karim), (56..=65).collect::<Vec<_>>());
+    let none = page(
+        None,
+        vec![
+            ("author", karim_id.to_string()),
+            ("paragraph", p0.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!((none.matching, none.amendments.len()), (0, 0));
+    let filed = page(
+        None,
+        vec![("status", "filed".into()), ("paragraph", p2.to_string())],
+    )
+    .await;
+    assert_eq!(numbers(&filed), vec![66]);
+
+    // Karim's invitation shows whatever the filter, with the page of the whole list it stands on.
+    let karims = page(Some(karim.clone()), vec![("status", "adopted".into())]).await;
+    assert_eq!(karims.matching, 0);
+    assert_eq!(
+        karims
+            .invitations
+            .iter()
+            .map(|i| (i.number, i.page))
+            .collect::<Vec<_>>(),
+        vec![(66, 2)]
+    );
+    assert!(page(None, vec![]).await.invitations.is_empty());
+
+    // The page without JavaScript: links to the other pages, the current one marked, the filters kept.
+    let html = |path: String, cookie: Option<String>| {
+        let app = &app;
+        async move {
+            let response = match cookie {
+                Some(cookie) => app.get_with_cookie(&path, &cookie).await,
+                None => app.get(&path).await,
+            };
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.expect("body").replace("<!>", "")
+        }
+    };
+    let base = format!("/motions/{motion}/amendements");
+    let one = html(base.clone(), Some(karim.clone())).await;
+    assert!(one.contains("Amendement n° 50") && !one.contains("Amendement n° 51 "));
+    assert!(one.contains("Page 1 sur 2") && one.contains("rel=\"next\""));
+    assert!(
+        one.contains(&format!("href=\"{base}?page=2#amendement-{last_id}\"")),
+        "{one}"
+    );
+    let two = html(format!("{base}?page=2"), None).await;
+    assert!(two.contains("Page 2 sur 2") && two.contains("rel=\"prev\""));
+    assert!(two.contains("aria-current=\"page\"") && two.contains("start=\"51\""));
+    assert!(two.contains("Amendement n° 66") && !two.contains("Amendement n° 50 "));
+    let narrowed = html(format!("{base}?auteur={karim_id}&paragraphe={p1}"), None).await;
+    assert!(
+        narrowed.contains("10 retenus par les filtres"),
+        "{narrowed}"
+    );
+    assert!(
+        !narrowed.contains("Page 1 sur"),
+        "one page needs no navigation"
+    );
+    // A mangled address is no filter, never an error.
+    let mangled = html(format!("{base}?page=deux&statut=%3Cb%3E&auteur=x"), None).await;
+    assert!(mangled.contains("Amendement n° 1 ") && mangled.contains("Page 1 sur 2"));
+}

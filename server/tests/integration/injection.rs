@@ -592,7 +592,7 @@ async fn fetch(app: &TestApp, path: &str, cookie: Option<&str>) -> Page {
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }
-    let response = request.send().await.expect("page request sent");
+    let response = crate::support::send_page(request).await;
     let status = response.status().as_u16();
     let nonce = response
         .headers()
@@ -3283,6 +3283,7 @@ async fn run(backend: Backend, corpus: &Corpus, chosen: Vec<&Payload>) -> Vec<St
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_hostile_texts_stay_text_on_every_page_and_in_every_export() {
+    let _turn = crate::support::heavy().await;
     let corpus = Corpus::new();
     assert!(
         corpus.payloads.len() >= 200,

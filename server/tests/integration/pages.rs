@@ -186,3 +186,59 @@ async fn a_server_function_answers_not_found_as_a_typed_error_without_internals(
     let error: ApiError = serde_json::from_str(&body).expect("the body is an ApiError");
     assert_eq!(error, ApiError::NotFound);
 }
+
+#[tokio::test]
+async fn assets_are_served_precompressed_and_revalidated_at_each_use() {
+    // A site folder of its own, as a release build with `--precompress` leaves it.
+    let site = std::env::temp_dir().join(format!("hemicycle-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(site.join("pkg")).expect("site folder");
+    let css = "body { color: #161616; }\n".repeat(40);
+    std::fs::write(site.join("pkg/hemicycle.css"), &css).expect("css");
+    // What the browser gets is the file the build compressed, byte for byte (here a marker, not real brotli).
+    std::fs::write(site.join("pkg/hemicycle.css.br"), b"brotli bytes").expect("br");
+    let root = site.to_string_lossy().into_owned();
+    let app = TestApp::spawn_configured(Backend::Sqlite, Vec::new(), |config| {
+        config.site_root = root;
+    })
+    .await;
+    let url = format!("http://{}/pkg/hemicycle.css", app.addr);
+    let client = reqwest::Client::new();
+
+    let brotli = client
+        .get(&url)
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("css answers");
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.headers()["cache-control"], "no-cache");
+    let modified = brotli.headers()["last-modified"].clone();
+    assert_eq!(&brotli.bytes().await.expect("body")[..], b"brotli bytes");
+
+    let plain = client.get(&url).send().await.expect("css answers");
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["cache-control"], "no-cache");
+    assert_eq!(plain.text().await.expect("body"), css);
+
+    // Asking again costs no bytes while the file has not changed.
+    let again = client
+        .get(&url)
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .expect("css answers");
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["cache-control"], "no-cache");
+
+    // Pages are not assets: they keep their own caching rules.
+    let page = app.get("/").await;
+    assert_ne!(
+        page.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap_or_default()),
+        Some("no-cache")
+    );
+    let _ = std::fs::remove_dir_all(&site);
+}

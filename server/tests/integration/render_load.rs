@@ -92,6 +92,7 @@ async fn sign_in(client: &reqwest::Client, url: &str, (email, password): (&str, 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hundreds_of_concurrent_page_renders_all_complete_without_a_panic() {
+    let _turn = crate::support::heavy().await;
     let db = TestDb::new(Backend::Sqlite).await;
     let server = Server::start(&db.url);
     let client = reqwest::Client::builder()

@@ -131,6 +131,7 @@ fn database(backend: Backend) -> TestDb {
 
 #[test]
 fn a_small_storm_with_a_burst_is_acknowledged_counted_once_and_told_truly() {
+    let _turn = crate::support::heavy_blocking();
     for backend in BOTH {
         let db = database(backend);
         let dir = temp_dir();
@@ -156,6 +157,7 @@ fn a_small_storm_with_a_burst_is_acknowledged_counted_once_and_told_truly() {
 
 #[test]
 fn racing_submissions_make_exactly_one_ballot_per_voter() {
+    let _turn = crate::support::heavy_blocking();
     for backend in BOTH {
         let db = database(backend);
         let dir = temp_dir();
@@ -180,6 +182,7 @@ fn racing_submissions_make_exactly_one_ballot_per_voter() {
 
 #[test]
 fn killing_the_server_three_times_during_a_storm_loses_no_acknowledged_vote() {
+    let _turn = crate::support::heavy_blocking();
     for backend in BOTH {
         let db = database(backend);
         let dir = temp_dir();

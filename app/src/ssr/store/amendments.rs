@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{
     StoreError,
@@ -29,20 +29,29 @@ pub async fn names<C: ConnectionTrait>(
         .collect())
 }
 
-/// When each amendment of a motion was filed (ms since the epoch), by amendment id.
+/// When each amendment of a motion was filed (ms since the epoch), by amendment id: every amendment, or only
+/// those `among` (one page of a list).
 ///
 /// # Errors
 /// `Db` when the database fails.
 pub async fn filed_at<C: ConnectionTrait>(
     conn: &C,
     motion_id: i32,
+    among: Option<&[i32]>,
 ) -> Result<HashMap<i32, i64>, StoreError> {
-    Ok(amendment::Entity::find()
-        .filter(amendment::Column::MotionId.eq(motion_id))
+    let mut query = amendment::Entity::find()
+        .select_only()
+        .column(amendment::Column::Id)
+        .column(amendment::Column::CreatedAt)
+        .filter(amendment::Column::MotionId.eq(motion_id));
+    if let Some(ids) = among {
+        query = query.filter(amendment::Column::Id.is_in(ids.iter().copied()));
+    }
+    Ok(query
+        .into_tuple::<(i32, i64)>()
         .all(conn)
         .await?
         .into_iter()
-        .map(|row| (row.id, row.created_at))
         .collect())
 }
 

@@ -1,24 +1,26 @@
 //! `/motions/:id/amendements`: every amendment of a motion with its diff, rationale, co-signatories and status;
-//! a status filter that works without JavaScript; the viewer's invitations to co-sign first; co-sign, withdraw
+//! filters (status, paragraph, author) that work without JavaScript and pages of fifty, both applied by the
+//! server; the viewer's invitations to co-sign first; co-sign, withdraw
 //! and edit for delegates; conflict resolution for the author and organizers; admissibility, adoption and
 //! rejection by hand and the phase control for organizers. The server checks every action again.
 
 use domain::{
     amendment::{AmendmentStatusCode, FallReason},
+    listing::page_window,
     motion::Phase,
     policy::Action,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
 use super::{ErrorPanel, MotionRoute, motion_page::phase_key, use_route};
 use crate::{
     api::{
-        AdoptAmendment, AmendmentView, ApiError, ChangePhase, CoSignAmendment, ConflictView,
-        CosignerView, DeclareAdmissible, DeclareInadmissible, PlaceView, RejectAmendment,
-        ResolveConflict, SetCurrentItem, ViewerPermissions, WithdrawAmendment,
-        amendments_page_data,
+        AdoptAmendment, AmendmentListing, AmendmentView, ApiError, AuthorOption, ChangePhase,
+        CoSignAmendment, ConflictView, CosignerView, DeclareAdmissible, DeclareInadmissible,
+        PlaceView, RejectAmendment, ResolveConflict, SetCurrentItem, ViewerPermissions,
+        WithdrawAmendment, amendments_page_data,
     },
     i18n::{Locale, t, title_t, tr, tr_with, use_i18n},
     ui::{
@@ -101,18 +103,62 @@ fn kind_key(kind: &str) -> &'static str {
     }
 }
 
+/// What the address asks the list to show: `?statut=&paragraphe=&auteur=&page=`. A value that does not parse is
+/// no filter (a link mangled by a mail client still opens the list).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ListQuery {
+    status: Option<AmendmentStatusCode>,
+    paragraph: Option<i32>,
+    author: Option<i32>,
+    page: Option<u32>,
+}
+
+impl ListQuery {
+    fn from_query(query: &ParamsMap) -> ListQuery {
+        ListQuery {
+            status: query
+                .get("statut")
+                .and_then(|code| AmendmentStatusCode::from_code(&code)),
+            paragraph: query.get("paragraphe").and_then(|p| p.parse().ok()),
+            author: query.get("auteur").and_then(|a| a.parse().ok()),
+            page: query.get("page").and_then(|p| p.parse().ok()),
+        }
+    }
+
+    /// The address of page `page` of the list with these filters.
+    fn href(&self, motion_id: i32, page: u32) -> String {
+        let mut pairs: Vec<String> = Vec::new();
+        if let Some(status) = self.status {
+            pairs.push(format!("statut={}", status.code()));
+        }
+        if let Some(paragraph) = self.paragraph {
+            pairs.push(format!("paragraphe={paragraph}"));
+        }
+        if let Some(author) = self.author {
+            pairs.push(format!("auteur={author}"));
+        }
+        if page > 1 {
+            pairs.push(format!("page={page}"));
+        }
+        let query = if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        };
+        format!("/motions/{motion_id}/amendements{query}")
+    }
+
+    fn is_narrowed(&self) -> bool {
+        self.status.is_some() || self.paragraph.is_some() || self.author.is_some()
+    }
+}
+
 /// `/motions/:id/amendements`.
 #[component]
 pub fn AmendmentsPage() -> impl IntoView {
     let route = use_route::<MotionRoute>();
-    let query = use_query_map();
-    let filter = move || query.read().get("statut").unwrap_or_default();
-    let paragraph = move || {
-        query
-            .read()
-            .get("paragraphe")
-            .and_then(|p| p.parse::<i32>().ok())
-    };
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| ListQuery::from_query(&query_map.read()));
     let reload = Reload::new();
     let actions = Actions {
         co_sign: reload.action(),
@@ -128,8 +174,24 @@ pub fn AmendmentsPage() -> impl IntoView {
     let live = Live::new();
     on_cleanup(move || live.stop());
     let data = Resource::new(
-        move || (route.get().map(|r| r.id), reload.version(), live.tick.get()),
-        |(id, _, _)| async move { amendments_page_data(id.ok_or(ApiError::NotFound)?).await },
+        move || {
+            (
+                route.get().map(|r| r.id),
+                query.get(),
+                reload.version(),
+                live.tick.get(),
+            )
+        },
+        |(id, query, _, _)| async move {
+            amendments_page_data(
+                id.ok_or(ApiError::NotFound)?,
+                query.status,
+                query.paragraph,
+                query.author,
+                query.page,
+            )
+            .await
+        },
     );
     Effect::new(move || {
         if let Some(Ok(page)) = data.get()
@@ -149,10 +211,9 @@ pub fn AmendmentsPage() -> impl IntoView {
                         <AmendmentList
                             motion_id=page.motion_id
                             title=page.title
-                            amendments=page.amendments
+                            listing=page.listing
                             permissions=page.permissions
-                            filter=filter()
-                            paragraph=paragraph()
+                            query=query.get_untracked()
                             actions
                         />
                     }
@@ -192,48 +253,38 @@ struct Actions {
 fn AmendmentList(
     motion_id: i32,
     title: String,
-    amendments: Vec<AmendmentView>,
+    listing: AmendmentListing,
     permissions: ViewerPermissions,
-    filter: String,
-    paragraph: Option<i32>,
+    query: ListQuery,
     actions: Actions,
 ) -> impl IntoView {
     let locale = use_i18n().locale;
     let phase = permissions.phase;
-    let total = amendments.len();
-    let numbers: Vec<(i32, u32)> = amendments.iter().map(|a| (a.id, a.number)).collect();
-    let me = permissions.member_id;
-    let can_co_sign = permissions.allows(Action::CoSignAmendment);
-    // From every amendment, whatever the filters: an invitation must not hide behind a status filter.
-    let invitations: Vec<(i32, u32)> = amendments
-        .iter()
-        .filter(|a| {
-            can_co_sign
-                && a.status == AmendmentStatusCode::Filed
-                && a.invited.iter().any(|c| Some(c.member_id) == me)
-        })
-        .map(|a| (a.id, a.number))
-        .collect();
-    let shown: Vec<AmendmentView> = amendments
-        .into_iter()
-        .filter(|a| filter.is_empty() || a.status.code() == filter)
-        .filter(|a| {
-            paragraph.is_none_or(|p| {
-                a.paragraph_id == Some(p)
-                    || a.after
-                        .as_ref()
-                        .is_some_and(|after| after.paragraph_id == p)
-            })
-        })
-        .collect();
-    let empty = shown.is_empty();
+    let AmendmentListing {
+        total,
+        matching,
+        page,
+        pages,
+        first,
+        amendments,
+        numbers,
+        invitations,
+        status_counts,
+        paragraphs,
+        authors,
+    } = listing;
+    let empty = amendments.is_empty();
     let phase_targets = permissions.phase_targets.clone();
+    let narrowed = query.is_narrowed();
     view! {
         <p class="motion__edition"><a href=format!("/motions/{motion_id}")>{title}</a></p>
         <h1>{t("amendments.title")}</h1>
         <p class="motion__phase">
             {t("motion.phase")} " : " <span class="badge">{move || tr(locale.get(), phase_key(phase))}</span>
             " · " {move || tr_with(locale.get(), "amendments.count", &[("n", &total.to_string())])}
+            {narrowed.then(|| view! {
+                " · " {move || tr_with(locale.get(), "amendments.matching", &[("n", &matching.to_string())])}
+            })}
         </p>
         {(!invitations.is_empty()).then(|| view! {
             <section class="panel panel--notice" aria-labelledby="invitations-titre">
@@ -241,10 +292,15 @@ fn AmendmentList(
                 <ul>
                     {invitations
                         .iter()
-                        .map(|(id, number)| {
-                            let number = number.to_string();
+                        .map(|invitation| {
+                            let number = invitation.number.to_string();
+                            let href = format!(
+                                "{}#amendement-{}",
+                                ListQuery::default().href(motion_id, invitation.page),
+                                invitation.amendment_id
+                            );
                             view! {
-                                <li><a href=format!("/motions/{motion_id}/amendements#amendement-{id}")>
+                                <li><a href=href>
                                     {move || tr_with(locale.get(), "amendment.number", &[("n", &number)])}
                                 </a></li>
                             }
@@ -254,32 +310,10 @@ fn AmendmentList(
             </section>
         })}
         {(!phase_targets.is_empty()).then(|| view! { <PhaseControl motion_id targets=phase_targets.clone() action=actions.phase/> })}
-        {paragraph.map(|p| view! {
-            <p class="notice">
-                {t("amendments.of_one_paragraph")} " "
-                <a href=format!("/motions/{motion_id}/amendements")>{t("amendments.all_paragraphs")}</a>
-            </p>
-            <input type="hidden" form="filtres" name="paragraphe" value=p/>
-        })}
-        <form class="filters" id="filtres" method="get" role="search">
-            <div class="field">
-                <label for="filtre-statut">{t("amendments.filter_status")}</label>
-                <select id="filtre-statut" name="statut">
-                    <option value="">{t("amendments.any_status")}</option>
-                    {AmendmentStatusCode::ALL
-                        .into_iter()
-                        .map(|s| {
-                            let selected = s.code() == filter;
-                            view! { <option value=s.code() selected=selected>{move || tr(locale.get(), status_key(s))}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <button type="submit" class="button">{t("amendments.filter")}</button>
-        </form>
+        <Filters motion_id query status_counts paragraphs authors/>
         {empty.then(|| view! { <p>{t("amendments.none")}</p> })}
-        <ol class="amendments">
-            {shown
+        <ol class="amendments" start=first>
+            {amendments
                 .into_iter()
                 .map(|a| {
                     let numbers = numbers.clone();
@@ -287,7 +321,139 @@ fn AmendmentList(
                 })
                 .collect_view()}
         </ol>
+        <Pagination motion_id query page pages/>
     }
+}
+
+/// The list's filters, as a form that works without JavaScript: status, paragraph, author.
+#[component]
+fn Filters(
+    motion_id: i32,
+    query: ListQuery,
+    status_counts: Vec<(AmendmentStatusCode, usize)>,
+    paragraphs: Vec<PlaceView>,
+    authors: Vec<AuthorOption>,
+) -> impl IntoView {
+    let locale = use_i18n().locale;
+    // A paragraph asked for by a link but no longer offered (deleted since) stays a filter until cleared.
+    let kept_paragraph = query
+        .paragraph
+        .filter(|p| !paragraphs.iter().any(|place| place.paragraph_id == *p));
+    view! {
+        {query.paragraph.map(|_| view! {
+            <p class="notice">
+                {t("amendments.of_one_paragraph")} " "
+                <a href=format!("/motions/{motion_id}/amendements")>{t("amendments.all_paragraphs")}</a>
+            </p>
+        })}
+        <form class="filters" id="filtres" method="get" role="search" aria-label=move || tr(locale.get(), "amendments.filters")>
+            {kept_paragraph.map(|p| view! { <input type="hidden" name="paragraphe" value=p/> })}
+            <div class="field">
+                <label for="filtre-statut">{t("amendments.filter_status")}</label>
+                <select id="filtre-statut" name="statut">
+                    <option value="">{t("amendments.any_status")}</option>
+                    {status_counts
+                        .into_iter()
+                        .map(|(s, count)| {
+                            let selected = query.status == Some(s);
+                            view! {
+                                <option value=s.code() selected=selected>
+                                    {move || tr(locale.get(), status_key(s))} " (" {count} ")"
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            {(!paragraphs.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="filtre-paragraphe">{t("amendments.filter_paragraph")}</label>
+                    <select id="filtre-paragraphe" name=kept_paragraph.is_none().then_some("paragraphe")>
+                        <option value="">{t("amendments.any_paragraph")}</option>
+                        {paragraphs
+                            .iter()
+                            .map(|place| {
+                                let selected = query.paragraph == Some(place.paragraph_id);
+                                let place = place.clone();
+                                let label = {
+                                    let place = place.clone();
+                                    move || place_label(locale.get(), &place)
+                                };
+                                view! { <option value=place.paragraph_id selected=selected>{label}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            })}
+            {(!authors.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="filtre-auteur">{t("amendments.filter_author")}</label>
+                    <select id="filtre-auteur" name="auteur">
+                        <option value="">{t("amendments.any_author")}</option>
+                        {authors
+                            .iter()
+                            .map(|author| {
+                                let selected = query.author == Some(author.member_id);
+                                view! {
+                                    <option value=author.member_id selected=selected>
+                                        {author.name.clone()} " (" {author.count} ")"
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            })}
+            <button type="submit" class="button">{t("amendments.filter")}</button>
+        </form>
+    }
+}
+
+/// Links to the list's other pages: previous, next, the first, the last and those near this one.
+#[component]
+fn Pagination(motion_id: i32, query: ListQuery, page: u32, pages: u32) -> impl IntoView {
+    let locale = use_i18n().locale;
+    (pages > 1).then(|| {
+        let link = move |n: u32| query.href(motion_id, n);
+        let of = move || {
+            tr_with(
+                locale.get(),
+                "amendments.page_of",
+                &[("n", &page.to_string()), ("m", &pages.to_string())],
+            )
+        };
+        view! {
+            <nav class="pagination" aria-label=move || tr(locale.get(), "amendments.pages")>
+                <p class="pagination__where">{of}</p>
+                <ul>
+                    {(page > 1).then(|| view! {
+                        <li><a href=link(page - 1) rel="prev">{t("amendments.previous")}</a></li>
+                    })}
+                    {page_window(page, pages, 2)
+                        .into_iter()
+                        .map(|n| match n {
+                            None => view! { <li class="pagination__gap" aria-hidden="true">"…"</li> }.into_any(),
+                            Some(n) if n == page => view! {
+                                <li><a href=link(n) aria-current="page">
+                                    <span class="visually-hidden">{t("amendments.page")} " "</span>{n}
+                                </a></li>
+                            }
+                            .into_any(),
+                            Some(n) => view! {
+                                <li><a href=link(n)>
+                                    <span class="visually-hidden">{t("amendments.page")} " "</span>{n}
+                                </a></li>
+                            }
+                            .into_any(),
+                        })
+                        .collect_view()}
+                    {(page < pages).then(|| view! {
+                        <li><a href=link(page + 1) rel="next">{t("amendments.next")}</a></li>
+                    })}
+                </ul>
+            </nav>
+        }
+    })
 }
 
 #[component]
