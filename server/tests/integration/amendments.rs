@@ -154,6 +154,16 @@ pub(crate) async fn list(app: &TestApp) -> Vec<AmendmentView> {
     serde_json::from_str(&body).expect("amendments JSON")
 }
 
+/// A page as people read it (without the hydration markers between text nodes), after checking it answered 200.
+async fn page_text(app: &TestApp, path: String, cookie: Option<String>) -> String {
+    let response = match cookie {
+        Some(cookie) => app.get_with_cookie(&path, &cookie).await,
+        None => app.get(&path).await,
+    };
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.expect("body").replace("<!>", "")
+}
+
 fn by_number(all: &[AmendmentView], number: u32) -> &AmendmentView {
     all.iter()
         .find(|a| a.number == number)
@@ -522,18 +532,7 @@ async fn the_pages_show_amendments_diffs_and_history_without_javascript() {
     );
     let motion = app.demo_motion;
     let (first, text) = paragraphs(&app.db, motion).await[0].clone();
-    let html = |path: String, cookie: Option<String>| {
-        let app = &app;
-        async move {
-            let response = match cookie {
-                Some(cookie) => app.get_with_cookie(&path, &cookie).await,
-                None => app.get(&path).await,
-            };
-            assert_eq!(response.status(), 200, "{path}");
-            // Without the hydration markers between text nodes, to read the page as people do.
-            response.text().await.expect("body").replace("<!>", "")
-        }
-    };
+    let html = |path: String, cookie: Option<String>| page_text(&app, path, cookie);
 
     // The reader offers to amend only to those who may.
     let visitor_page = html(format!("/motions/{motion}"), None).await;
@@ -737,17 +736,7 @@ async fn a_long_list_is_filtered_and_cut_into_pages_by_the_server() {
     assert!(page(None, vec![]).await.invitations.is_empty());
 
     // The page without JavaScript: links to the other pages, the current one marked, the filters kept.
-    let html = |path: String, cookie: Option<String>| {
-        let app = &app;
-        async move {
-            let response = match cookie {
-                Some(cookie) => app.get_with_cookie(&path, &cookie).await,
-                None => app.get(&path).await,
-            };
-            assert_eq!(response.status(), 200, "{path}");
-            response.text().await.expect("body").replace("<!>", "")
-        }
-    };
+    let html = |path: String, cookie: Option<String>| page_text(&app, path, cookie);
     let base = format!("/motions/{motion}/amendements");
     let one = html(base.clone(), Some(karim.clone())).await;
     assert!(one.contains("Amendement n° 50") && !one.contains("Amendement n° 51 "));

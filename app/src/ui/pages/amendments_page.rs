@@ -433,14 +433,8 @@ fn Pagination(motion_id: i32, query: ListQuery, page: u32, pages: u32) -> impl I
                         .into_iter()
                         .map(|n| match n {
                             None => view! { <li class="pagination__gap" aria-hidden="true">"…"</li> }.into_any(),
-                            Some(n) if n == page => view! {
-                                <li><a href=link(n) aria-current="page">
-                                    <span class="visually-hidden">{t("amendments.page")} " "</span>{n}
-                                </a></li>
-                            }
-                            .into_any(),
                             Some(n) => view! {
-                                <li><a href=link(n)>
+                                <li><a href=link(n) aria-current=(n == page).then_some("page")>
                                     <span class="visually-hidden">{t("amendments.page")} " "</span>{n}
                                 </a></li>
                             }
