@@ -390,7 +390,7 @@ pub fn outcome_badge(outcome: Outcome) -> impl IntoView {
 }
 
 /// A ballot's heading linking to its results page, then its outcome once closed ("… : adopté").
-pub fn ballot_link(motion_id: i32, ballot: &BallotView) -> impl IntoView {
+pub fn ballot_link(motion_id: i32, ballot: &BallotView) -> impl IntoView + use<> {
     let locale = use_i18n().locale;
     let href = format!("/motions/{motion_id}/scrutins/{}", ballot.id);
     let outcome = ballot.outcome;

@@ -123,7 +123,7 @@ fn majority_field(id: String, selected: Majority) -> impl IntoView {
 }
 
 /// The quorum as a fraction of the registered members (`1/3`; empty for none), with its hint.
-fn quorum_field(id: String, rules: &BallotRules) -> impl IntoView {
+fn quorum_field(id: String, rules: &BallotRules) -> impl IntoView + use<> {
     let quorum = rules
         .quorum
         .map(|q| format!("{}/{}", q.numerator, q.denominator))
