@@ -28,7 +28,7 @@ impl AmendmentFilter {
             .is_none_or(|status| amendment.status.status_code() == status)
             && self
                 .paragraph
-                .is_none_or(|paragraph| concerns(&amendment.target, paragraph))
+                .is_none_or(|paragraph| concerned_paragraph(&amendment.target) == Some(paragraph))
             && self.author.is_none_or(|author| amendment.author == author)
     }
 
@@ -39,11 +39,13 @@ impl AmendmentFilter {
     }
 }
 
-/// Whether `target` changes `paragraph`, or inserts right after it (where a reader of the paragraph looks).
-fn concerns(target: &AmendmentTarget, paragraph: ParagraphId) -> bool {
+/// The paragraph an amendment concerns, where a reader of the text looks for it: the one it replaces or deletes, or
+/// the one it is inserted right after (`None` for an insertion at the head of a section).
+#[must_use]
+pub fn concerned_paragraph(target: &AmendmentTarget) -> Option<ParagraphId> {
     match target {
-        AmendmentTarget::InsertAfter { after, .. } => *after == Some(paragraph),
-        _ => target.paragraph() == Some(paragraph),
+        AmendmentTarget::InsertAfter { after, .. } => *after,
+        _ => target.paragraph(),
     }
 }
 

@@ -12,7 +12,7 @@ use domain::{
     diff::word_diff,
     ids::{AmendmentId, MemberId, ParagraphId},
     lines::number_paragraphs,
-    listing::{AmendmentFilter, Page},
+    listing::{AmendmentFilter, Page, concerned_paragraph},
     member::{MemberStatus, Role},
     motion::Phase,
     motion_state::MotionState,
@@ -476,10 +476,7 @@ pub async fn amendment_listing<C: ConnectionTrait>(
             count.1 += 1;
         }
         *by_author.entry(a.author).or_default() += 1;
-        concerned.extend(match &a.target {
-            AmendmentTarget::InsertAfter { after, .. } => *after,
-            target => target.paragraph(),
-        });
+        concerned.extend(concerned_paragraph(&a.target));
     }
     let invitations: Vec<(usize, &Amendment)> = invited
         .map(|me| {

@@ -7,7 +7,7 @@ use app::{
         AmendmentView, ApiError, FiledAmendment, MotionView, ParagraphHistoryView, ProvenanceView,
     },
     ssr::store::{
-        entities::{amendment, member, motion_event, paragraph, paragraph_version},
+        entities::{amendment, motion_event, paragraph, paragraph_version},
         log,
     },
 };
@@ -19,7 +19,7 @@ use domain::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::support::{BOTH, Backend, DELEGATE, OBSERVER, ORGANIZER, TestApp};
+use crate::support::{BOTH, Backend, DELEGATE, OBSERVER, ORGANIZER, TestApp, member_id};
 
 const KARIM: (&str, &str) = ("karim.benali@congres-demo.fr", "demo-delegue-2026");
 
@@ -238,14 +238,7 @@ async fn observers_visitors_and_pending_members_cannot_file_and_the_log_is_untou
         // An organizer puts Karim back to pending: he may read, not file.
         let karim = app.sign_in(KARIM).await;
         let organizer = app.sign_in(ORGANIZER).await;
-        let karim_id = member::Entity::find()
-            .filter(member::Column::Email.eq(KARIM.0))
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("Karim exists")
-            .id
-            .to_string();
+        let karim_id = member_id(&app.db, KARIM.0).await.to_string();
         let (status, body) = app
             .call(
                 "set_member_status",
@@ -617,13 +610,7 @@ async fn a_long_list_is_filtered_and_cut_into_pages_by_the_server() {
     }
     let last = file_ok(&app, &amelie, p2, 1, &format!("{t2} Dernière.")).await;
     assert_eq!(last, 66);
-    let karim_id = member::Entity::find()
-        .filter(member::Column::Email.eq(KARIM.0))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("Karim exists")
-        .id;
+    let karim_id = member_id(&app.db, KARIM.0).await;
     let last_id = list(&app)
         .await
         .iter()

@@ -31,7 +31,7 @@ use sea_orm::{
 
 use crate::{
     amendments::paragraphs,
-    support::{BOTH, Backend, TestApp},
+    support::{BOTH, Backend, TestApp, member_id},
     votes::{People, ok},
 };
 
@@ -445,16 +445,6 @@ struct World {
     /// An amendment of another motion (the demo's).
     foreign_amendment: i32,
     counter: u32,
-}
-
-async fn member_id(db: &DatabaseConnection, email: &str) -> i32 {
-    member::Entity::find()
-        .filter(member::Column::Email.eq(email))
-        .one(db)
-        .await
-        .expect("member lookup")
-        .unwrap_or_else(|| panic!("a member {email}"))
-        .id
 }
 
 /// A session opened directly in the store, as the cookie a browser would send.

@@ -2,12 +2,8 @@
 //! edition and a motion from a Markdown draft, continue and edit the draft, open amendments; invite
 //! co-signatories, edit an amendment, fix a paragraph's wording, resolve a conflict — and the refusals.
 
-use app::{
-    api::{AmendmentView, ApiError, ConsoleView, MotionView, ParagraphHistoryView},
-    ssr::store::entities::member,
-};
+use app::api::{AmendmentView, ApiError, ConsoleView, MotionView, ParagraphHistoryView};
 use domain::{amendment::AmendmentStatusCode, log::verify_chain, refusal::Refusal};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::{
     amendments::{chain, file_ok, list, paragraphs, refusal},
@@ -288,13 +284,7 @@ async fn an_author_invites_a_co_signer_edits_and_the_invited_person_signs() {
         // cannot be invited.
         let (status, body) = invite(karim.clone(), karim_id).await;
         assert_eq!(status, 422, "{body}");
-        let organizer_id = member::Entity::find()
-            .filter(member::Column::Email.eq(ORGANIZER.0))
-            .one(&app.db)
-            .await
-            .expect("query")
-            .expect("the demo organizer exists")
-            .id;
+        let organizer_id = crate::support::member_id(&app.db, ORGANIZER.0).await;
         assert_eq!(invite(amelie.clone(), organizer_id).await.0, 400);
         assert_eq!(invite(amelie.clone(), 999_999).await.0, 400);
 

@@ -242,6 +242,18 @@ impl TestApp {
     }
 }
 
+/// The id of the member with this e-mail (a demo or test account that must exist).
+pub async fn member_id(db: &DatabaseConnection, email: &str) -> i32 {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    app::ssr::store::entities::member::Entity::find()
+        .filter(app::ssr::store::entities::member::Column::Email.eq(email))
+        .one(db)
+        .await
+        .expect("member lookup")
+        .unwrap_or_else(|| panic!("a member {email}"))
+        .id
+}
+
 /// Sends a page request. A page render of a server started inside the test process sometimes never completes
 /// (Leptos' render stall, leptos-rs/leptos#4851): measured on this code and on `8dca700`, one run in four or five
 /// of the eight `pages::` tests meets one, on any page, while the real binary renders the same pages without

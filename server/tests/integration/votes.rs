@@ -8,7 +8,7 @@ use app::{
         ApiError, BallotResultView, FiledAmendment, ParagraphHistoryView, ProvenanceView,
         VoteReceiptView, VotingView,
     },
-    ssr::store::entities::{member, vote, vote_receipt},
+    ssr::store::entities::{vote, vote_receipt},
 };
 use domain::{
     ballot::{Choice, Outcome},
@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Quer
 
 use crate::{
     amendments::{paragraphs, refusal},
-    support::{BOTH, DELEGATE, OBSERVER, ORGANIZER, TestApp},
+    support::{BOTH, DELEGATE, OBSERVER, ORGANIZER, TestApp, member_id},
 };
 
 const CHAIR: (&str, &str) = ("bernard.lemoine@congres-demo.fr", "demo-presidence-2026");
@@ -53,16 +53,6 @@ impl People {
             observer: app.sign_in(OBSERVER).await,
         }
     }
-}
-
-async fn member_id(db: &DatabaseConnection, email: &str) -> i32 {
-    member::Entity::find()
-        .filter(member::Column::Email.eq(email))
-        .one(db)
-        .await
-        .expect("member lookup")
-        .expect("a demo member")
-        .id
 }
 
 pub(crate) async fn ok(
